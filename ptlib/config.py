@@ -1,0 +1,114 @@
+"""The run mode: one switch that sets every size in the collection.
+
+``PTLIB_MODE=quick`` is for tests and CI (each notebook in about a minute);
+``PTLIB_MODE=full`` (the default) is lecture quality (a few minutes per notebook
+on a laptop CPU). Notebooks read every size from :func:`sizes`, never from
+literals of their own, so the two modes differ in one place only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+
+MODE_VARIABLE = "PTLIB_MODE"
+MODES = ("quick", "full")
+DEFAULT_MODE = "full"
+
+
+class RunModeError(ValueError):
+    """Raised when ``PTLIB_MODE`` holds something other than a known mode."""
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Every size a notebook uses, for one run mode."""
+
+    mode: str
+    # the generated general-domain corpus (pre-training text)
+    corpus_sentences: int
+    # the target domain: unlabelled reviews for LM fine-tuning, and the labelled split sizes
+    reviews_unlabelled: int
+    task_train: int
+    task_validation: int
+    task_test: int
+    # probe sets
+    probe_items: int
+    # a small recurrent language model
+    lm_embedding: int
+    lm_hidden: int
+    lm_layers: int
+    lm_epochs: int
+    lm_batch_size: int
+    lm_bptt: int
+    # classifiers trained on the labelled tasks
+    classifier_epochs: int
+    seeds: int
+
+
+QUICK = Sizes(
+    mode="quick",
+    corpus_sentences=12_000,
+    reviews_unlabelled=2_000,
+    task_train=256,
+    task_validation=200,
+    task_test=400,
+    probe_items=200,
+    lm_embedding=64,
+    lm_hidden=128,
+    lm_layers=1,
+    lm_epochs=1,
+    lm_batch_size=32,
+    lm_bptt=32,
+    classifier_epochs=5,
+    seeds=1,
+)
+
+FULL = Sizes(
+    mode="full",
+    corpus_sentences=100_000,
+    reviews_unlabelled=20_000,
+    task_train=1_000,
+    task_validation=500,
+    task_test=1_000,
+    probe_items=1_000,
+    lm_embedding=128,
+    lm_hidden=256,
+    lm_layers=2,
+    lm_epochs=3,
+    lm_batch_size=64,
+    lm_bptt=48,
+    classifier_epochs=20,
+    seeds=3,
+)
+
+_BY_MODE = {sizes.mode: sizes for sizes in (QUICK, FULL)}
+
+
+def mode() -> str:
+    """The current run mode, read from ``PTLIB_MODE`` (default ``full``)."""
+    value = os.environ.get(MODE_VARIABLE, DEFAULT_MODE).strip().lower() or DEFAULT_MODE
+    if value not in _BY_MODE:
+        raise RunModeError(
+            f"{MODE_VARIABLE}={os.environ.get(MODE_VARIABLE)!r} is not a run mode. "
+            f"Use one of {', '.join(MODES)} (for example `export {MODE_VARIABLE}=quick`), "
+            f"or unset it for the default ({DEFAULT_MODE!r})."
+        )
+    return value
+
+
+def sizes(mode_name: str | None = None, **overrides: int) -> Sizes:
+    """The sizes for ``mode_name`` (default: the current mode), with optional overrides.
+
+    >>> sizes("quick").lm_epochs
+    1
+    """
+    name = mode() if mode_name is None else mode_name
+    if name not in _BY_MODE:
+        raise RunModeError(f"{name!r} is not a run mode; use one of {', '.join(MODES)}.")
+    base = _BY_MODE[name]
+    unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(Sizes)})
+    if unknown:
+        raise TypeError(f"unknown size name(s) {unknown}; known: {[f.name for f in dataclasses.fields(Sizes)]}")
+    return dataclasses.replace(base, **overrides)

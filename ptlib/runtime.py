@@ -1,0 +1,53 @@
+"""Where computation runs and how to make it repeatable."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import torch
+
+DEVICE_VARIABLE = "PTLIB_DEVICE"
+
+
+def device() -> torch.device:
+    """The best available device: CUDA, then Apple's MPS, then the CPU.
+
+    ``PTLIB_DEVICE=cpu`` (or ``cuda``, ``mps``) forces a choice, e.g. to compare timings.
+    """
+    forced = os.environ.get(DEVICE_VARIABLE, "").strip().lower()
+    if forced:
+        if forced not in ("cpu", "cuda", "mps"):
+            raise ValueError(f"{DEVICE_VARIABLE}={forced!r}: use cpu, cuda or mps")
+        if forced == "cuda" and not torch.cuda.is_available():
+            raise RuntimeError(f"{DEVICE_VARIABLE}=cuda but torch sees no CUDA device")
+        return torch.device(forced)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and torch so that a run repeats; returns a seeded torch generator."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def describe() -> str:
+    """One line on the environment, printed at the top of every notebook."""
+    from . import config
+
+    dev = device()
+    name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else dev.type
+    return (
+        f"ptlib mode={config.mode()} | device={name} | torch {torch.__version__} | "
+        f"{torch.get_num_threads()} CPU threads"
+    )
