@@ -52,6 +52,7 @@ NEGATIVE = (
     "laughable", "execrable",
 )
 INTENSIFIERS = ("very", "truly", "really", "quite", "rather", "simply")
+NEGATABLE_INTENSIFIERS = ("very", "really", "particularly", "especially")
 # General-domain things people evaluate, and what follows an evaluation (depends on its polarity).
 EVALUATED = (
     "the meal", "the concert", "the hotel", "the trip", "the lecture", "the book", "the party",

@@ -101,7 +101,7 @@ def evaluation(rng: random.Random, positive: bool | None = None, negated: bool |
     if negated:
         head.append("not")
     if rng.random() < 0.3:
-        head.append(rng.choice(lexicon.INTENSIFIERS))
+        head.append(rng.choice(lexicon.NEGATABLE_INTENSIFIERS if negated else lexicon.INTENSIFIERS))
     position = len(head)
     follow = rng.choice(lexicon.POSITIVE_FOLLOW_UPS if positive else lexicon.NEGATIVE_FOLLOW_UPS)
     text = " ".join(head) + f" {adjective} , so {follow} ."
@@ -145,7 +145,7 @@ def _clause(rng: random.Random, aspect: str, positive: bool, adjectives: tuple[Z
     if negated:
         words.append("not")
     if rng.random() < 0.3:
-        words.append(rng.choice(lexicon.INTENSIFIERS))
+        words.append(rng.choice(lexicon.NEGATABLE_INTENSIFIERS if negated else lexicon.INTENSIFIERS))
     return " ".join([*words, adjective])
 
 

@@ -1,0 +1,81 @@
+"""The front door to every dataset in the course: one name, one call, the same schema.
+
+The default data is the generated micro-world (offline, with ground truth). Real corpora are one name
+away for anyone online (``wikitext-2``, ``imdb``, ``sst2`` ...): see :mod:`ptlib.realdata`.
+
+- ``load_corpus``: ``microworld``, ``wikitext-2``, ``wikitext-103`` -> ``DatasetDict`` with a ``text`` column
+- ``load_task``: ``sentiment``, ``acceptability``, ``entailment``, ``paraphrase`` (generated) and
+  ``imdb``, ``sst2``, ``cola``, ``rte``, ``mrpc`` (real) -> ``DatasetDict`` train/validation/test with
+  ``text`` (and ``text_pair`` for pair tasks) and a ``label`` ClassLabel
+- ``load_probe``: ``agreement``, ``facts``, ``senses`` -> ``Dataset``
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from datasets import Dataset, DatasetDict
+
+from . import config
+from .microworld import corpus as microworld_corpus
+from .microworld import probes, tasks
+from .microworld.world import build_world
+
+GENERATED_CORPORA = ("microworld",)
+REAL_CORPORA = ("wikitext-2", "wikitext-103")
+GENERATED_TASKS = tuple(tasks.LABEL_NAMES)
+REAL_TASKS = ("imdb", "sst2", "cola", "rte", "mrpc")
+PROBES = ("agreement", "facts", "senses")
+
+
+class UnknownNameError(ValueError):
+    """A dataset name that the course does not know."""
+
+
+def _check_name(kind: str, name: str, known: tuple[str, ...]) -> None:
+    if name in known:
+        return
+    close = difflib.get_close_matches(str(name), known, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise UnknownNameError(f"unknown {kind} {name!r}.{hint} Known {kind}s: {', '.join(known)}.")
+
+
+def load_corpus(name: str = "microworld", n_sentences: int | None = None, seed: int = 0) -> DatasetDict:
+    """Pre-training text. The micro-world's size defaults to the run mode's ``corpus_sentences``."""
+    _check_name("corpus", name, GENERATED_CORPORA + REAL_CORPORA)
+    if name in REAL_CORPORA:
+        from .realdata import load_real
+
+        return load_real(name, seed=seed)
+    size = config.sizes().corpus_sentences if n_sentences is None else n_sentences
+    return microworld_corpus.general_corpus(size, seed=seed)
+
+
+def load_unlabelled_reviews(n_reviews: int | None = None, seed: int = 0) -> Dataset:
+    """Target-domain text (film reviews ending in a verdict) for fine-tuning a language model."""
+    size = config.sizes().reviews_unlabelled if n_reviews is None else n_reviews
+    return microworld_corpus.unlabelled_reviews(size, seed=seed)
+
+
+def load_task(name: str, train_size: int | None = None, seed: int = 0) -> DatasetDict:
+    """A labelled task with train/validation/test splits (sizes from the run mode unless given)."""
+    _check_name("task", name, GENERATED_TASKS + REAL_TASKS)
+    if name in REAL_TASKS:
+        from .realdata import load_real
+
+        return load_real(name, seed=seed)
+    sizes = config.sizes()
+    return tasks.load_task(name, sizes.task_train if train_size is None else train_size,
+                           sizes.task_validation, sizes.task_test, seed=seed)
+
+
+def load_probe(name: str, corpus: Dataset | None = None, n_items: int | None = None, seed: int = 0) -> Dataset:
+    """A probe set. ``facts`` counts mentions in ``corpus``; ``senses`` lists the occurrences in
+    ``corpus`` when one is given, else fresh held-out sentences."""
+    _check_name("probe", name, PROBES)
+    size = config.sizes().probe_items if n_items is None else n_items
+    if name == "agreement":
+        return probes.agreement_pairs(size, seed=seed)
+    if name == "facts":
+        return probes.fact_cloze(build_world(seed), corpus)
+    return probes.sense_occurrences(corpus) if corpus is not None else probes.held_out_senses(size, seed=seed)

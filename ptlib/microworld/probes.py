@@ -1,0 +1,91 @@
+"""Probe sets built from the ground truth: what a pre-trained model should know without any labels.
+
+- ``agreement_pairs``: minimal pairs (the verb after a prefix, in the right and the wrong number),
+  balanced over how many phrases stand between subject and verb.
+- ``fact_cloze``: each fact in its *held-out* wording, cut before the value, with every value of that
+  relation as the choices and the number of times the corpus states the fact.
+- ``sense_occurrences``: every use of an ambiguous word with its recorded sense.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from datasets import Dataset
+
+from . import lexicon
+from . import sentences as gen
+from .corpus import check_size
+from .world import World
+
+MAX_INTERVENERS = 3
+
+
+def agreement_pairs(n_items: int, seed: int = 0) -> Dataset:
+    """Minimal pairs for subject-verb agreement, the same number for each count of interveners (0-3).
+
+    Columns: ``prefix`` (text before the verb), ``good``/``bad`` (verb in the right/wrong number),
+    ``number`` of the subject, ``distance`` (tokens from subject to verb), ``interveners``, ``attractors``
+    (intervening nouns whose number differs from the subject's), ``text`` (the grammatical sentence).
+    """
+    check_size("n_items", n_items)
+    rng = random.Random(f"agreement-probe-{seed}")
+    rows = []
+    for index in range(n_items):
+        interveners = index % (MAX_INTERVENERS + 1)
+        sentence = gen.agreement(rng, interveners=interveners)
+        tokens = sentence.text.split()
+        pair = next(p for p in lexicon.AGREEING_VERBS if sentence.word in p[:2])
+        bad = pair[0] if sentence.word == pair[1] else pair[1]
+        rows.append({
+            "prefix": " ".join(tokens[: sentence.position]), "good": sentence.word, "bad": bad,
+            "number": sentence.label, "distance": sentence.distance, "interveners": interveners,
+            "attractors": sentence.attractors, "text": sentence.text,
+        })
+    return Dataset.from_list(rows)
+
+
+def fact_mentions(corpus: Dataset) -> Counter:
+    """How often each fact (``relation:entity``) is stated in a corpus split."""
+    kinds, labels = corpus["kind"], corpus["label"]
+    return Counter(label for kind, label in zip(kinds, labels) if kind == "fact")
+
+
+def fact_cloze(world: World, corpus: Dataset | None = None) -> Dataset:
+    """One cloze item per fact, in the wording the corpus never uses for that fact.
+
+    Columns: ``prompt`` (text before the value), ``answer``, ``candidates`` (every value of the relation),
+    ``relation``, ``entity``, ``mentions`` (statements of the fact in ``corpus``; -1 without one), ``text``.
+    """
+    mentions = fact_mentions(corpus) if corpus is not None else None
+    rows = []
+    for fact in world.facts:
+        text = fact.state(world.held_out_template(fact))
+        prompt = text.rsplit(f" {fact.value}", 1)[0]
+        rows.append({
+            "prompt": prompt, "answer": fact.value, "candidates": world.candidates(fact.relation),
+            "relation": fact.relation, "entity": fact.entity,
+            "mentions": mentions.get(f"{fact.relation}:{fact.entity}", 0) if mentions is not None else -1,
+            "text": text,
+        })
+    return Dataset.from_list(rows)
+
+
+def sense_occurrences(corpus: Dataset) -> Dataset:
+    """Every occurrence of an ambiguous word in ``corpus``, with its sense and token position."""
+    senses = corpus.filter(lambda kind: kind == "polysemy", input_columns="kind")
+    return senses.select_columns(["text", "word", "label", "position"]).rename_column("label", "sense")
+
+
+def held_out_senses(n_items: int, seed: int = 0) -> Dataset:
+    """Fresh sense-labelled sentences, balanced over the ambiguous words and their senses."""
+    check_size("n_items", n_items)
+    rng = random.Random(f"sense-probe-{seed}")
+    pairs = [(word, sense) for word, senses in lexicon.SENSES.items() for sense in senses]
+    rows = []
+    for index in range(n_items):
+        word, sense = pairs[index % len(pairs)]
+        sentence = gen.polysemy(rng, word, sense)
+        rows.append({"text": sentence.text, "word": word, "sense": sense, "position": sentence.position})
+    return Dataset.from_list(rows)
