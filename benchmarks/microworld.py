@@ -1,0 +1,85 @@
+"""Figures for the generated corpus: how fast it is made, and that its probes are not trivial.
+
+- generation speed (tokens per second, seconds for a million tokens);
+- vocabulary: types, hapaxes, the Zipf slope of rank against frequency;
+- agreement minimal pairs: unigram / bigram / trigram accuracy by number of intervening phrases
+  (a model that sees only the last word or two should sit near chance once the subject is far away);
+- fact cloze on held-out wordings: n-gram accuracy against chance;
+- reviews: a bag-of-words classifier trained on plenty of labels against the compositional rule
+  (a reader who understands negation and contrast).
+
+Run: ``python benchmarks/microworld.py`` (about a minute on a 2-core CPU).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_results  # noqa: E402
+
+from ptlib.bag_of_words import BagOfWords  # noqa: E402
+from ptlib.config import FULL  # noqa: E402
+from ptlib.microworld import build_world, general_corpus, probes, tasks  # noqa: E402
+from ptlib.ngram import NgramLM  # noqa: E402
+
+
+def main() -> None:
+    figures: dict[str, float | int | str] = {}
+    started = time.perf_counter()
+    corpus = general_corpus(FULL.corpus_sentences, seed=0)
+    seconds = time.perf_counter() - started
+    train = corpus["train"]["text"]
+    counts = Counter(w for text in train for w in text.split())
+    tokens = sum(counts.values()) + sum(len(t.split()) for t in corpus["validation"]["text"])
+    figures["generation_tokens"] = tokens
+    figures["generation_seconds"] = round(seconds, 2)
+    figures["seconds_per_million_tokens"] = round(seconds / tokens * 1e6, 2)
+    figures["vocabulary_types"] = len(counts)
+    figures["hapax_types"] = sum(1 for c in counts.values() if c == 1)
+    frequencies = np.array(sorted(counts.values(), reverse=True), dtype=float)
+    ranks = np.arange(1, len(frequencies) + 1)
+    # Zipf's law describes the head and body; the invented-name tail falls off faster, as in real text.
+    slope = np.polyfit(np.log(ranks[:1000]), np.log(frequencies[:1000]), 1)[0]
+    figures["zipf_slope_top1000_ranks"] = round(float(slope), 2)
+
+    models = {name: NgramLM(order).fit(train) for name, order in (("unigram", 1), ("bigram", 2), ("trigram", 3))}
+    pairs = probes.agreement_pairs(2000, seed=1)
+    for name, model in models.items():
+        for interveners in range(probes.MAX_INTERVENERS + 1):
+            items = pairs.filter(lambda n, k=interveners: n == k, input_columns="interveners")
+            correct = [model.prefers(i["prefix"], i["good"], i["bad"]) for i in items]
+            figures[f"agreement_{name}_interveners{interveners}"] = round(float(np.mean(correct)), 3)
+    long_distance = pairs.filter(lambda d: d >= 8, input_columns="distance")
+    figures["agreement_long_items(distance>=8)"] = len(long_distance)
+    for name, model in models.items():
+        correct = [model.prefers(i["prefix"], i["good"], i["bad"]) for i in long_distance]
+        figures[f"agreement_{name}_distance>=8"] = round(float(np.mean(correct)), 3)
+
+    cloze = probes.fact_cloze(build_world(0), corpus["train"])
+    figures["cloze_items"] = len(cloze)
+    figures["cloze_chance"] = round(float(np.mean([1 / len(c) for c in cloze["candidates"]])), 3)
+    for name, model in models.items():
+        hits = [model.choose(i["prompt"], i["candidates"]) == i["answer"] for i in cloze]
+        figures[f"cloze_{name}"] = round(float(np.mean(hits)), 3)
+
+    reviews = tasks.load_task("sentiment", 4000, 500, FULL.task_test, seed=0)
+    test = reviews["test"]
+    bow = BagOfWords().fit(reviews["train"]["text"], reviews["train"]["label"])
+    figures["reviews_bow_train4000_test_accuracy"] = round(bow.accuracy(test["text"], test["label"]), 3)
+    for construction in ("plain", "contrast", "although"):
+        part = test.filter(lambda c, k=construction: c == k, input_columns="construction")
+        figures[f"reviews_bow_{construction}"] = round(bow.accuracy(part["text"], part["label"]), 3)
+    rule = [tasks.rule_based_sentiment(t) == y for t, y in zip(test["text"], test["label"])]
+    figures["reviews_compositional_rule_accuracy"] = round(float(np.mean(rule)), 3)
+    figures["benchmark_seconds"] = round(time.perf_counter() - started, 1)
+    write_results("microworld", figures)
+
+
+if __name__ == "__main__":
+    main()

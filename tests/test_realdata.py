@@ -1,0 +1,414 @@
+"""Tests for ptlib.realdata: every loader on tiny files in the real formats, written into tmp_path.
+
+The hub is never contacted: the offline tests point HF_ENDPOINT at a closed local port.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import time
+from pathlib import Path
+
+import datasets.config
+import pytest
+from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
+from huggingface_hub import constants as hub_constants
+
+from ptlib import realdata
+from ptlib.realdata import REAL_DATASETS, DatasetUnavailable, RealDataError, load_real
+
+SENTIMENT = ["negative", "positive"]
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "hf-cache"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def assert_classification(data: DatasetDict, names: list[str], pair: bool, n_train: int, n_test: int) -> None:
+    columns = ["text", "text_pair", "label"] if pair else ["text", "label"]
+    for split in ("train", "validation", "test"):
+        assert data[split].column_names == columns, split
+        assert data[split].features["label"] == ClassLabel(names=names)
+        assert data[split].features["text"] == Value("string")
+    # the validation split is carved out of train: 10%, disjoint, together the whole of train
+    n_validation = len(data["validation"])
+    assert n_validation == -(-n_train // 10)
+    assert len(data["train"]) + n_validation == n_train
+    assert len(data["test"]) == n_test
+    train_rows = set(zip(*(data["train"][c] for c in columns), strict=True))
+    validation_rows = set(zip(*(data["validation"][c] for c in columns), strict=True))
+    assert len(train_rows) == len(data["train"]) and not train_rows & validation_rows
+    for split in ("train", "validation", "test"):
+        assert all(t == t.strip() and t for t in data[split]["text"])
+
+
+# --- pre-training text ------------------------------------------------------------------------
+
+# lines as in the classic release: a space before and after, blank lines holding one space
+WIKI = "".join(
+    f" {line} \n"
+    for line in [
+        "",
+        "= Valkyria Chronicles III =",
+        "",
+        "Senjō no Valkyria 3 : Unrecorded Chronicles is a tactical role @-@ playing video game .",
+        "",
+        "= = Gameplay = =",
+        "",
+        "As with previous Valkyira Chronicles games , the game is a tactical role @-@ playing game .",
+        "The game 's battle system was carried over directly from the first game .",
+        "",
+        "= = = Plot = = =",
+        "",
+    ]
+)
+
+
+def test_wikitext_raw_files_drop_headings_and_blank_lines(tmp_path: Path, cache: Path) -> None:
+    folder = tmp_path / "wikitext-2-raw"  # the classic archive's folder, found under data_dir
+    write(folder / "wiki.train.raw", WIKI)
+    write(folder / "wiki.valid.raw", " = Title = \n \n One line . \n")
+    write(folder / "wiki.test.raw", " \n Another line . \n Last line = done = \n")
+    data = load_real("wikitext-2", data_dir=tmp_path, cache_dir=cache)
+    assert list(data) == ["train", "validation", "test"]
+    assert all(data[split].column_names == ["text"] for split in data)
+    assert data["train"]["text"][:] == [
+        "Senjō no Valkyria 3 : Unrecorded Chronicles is a tactical role @-@ playing video game .",
+        "As with previous Valkyira Chronicles games , the game is a tactical role @-@ playing game .",
+        "The game 's battle system was carried over directly from the first game .",
+    ]
+    assert data["validation"]["text"][:] == ["One line ."]
+    assert data["test"]["text"][:] == ["Another line .", "Last line = done ="]  # not a heading
+
+
+def test_wikitext_hub_parquet_layout(tmp_path: Path, cache: Path) -> None:
+    folder = tmp_path / "wikitext-103-raw-v1"
+    for split in ("train", "validation", "test"):
+        lines = ["", " = Heading = \n", f" {split} paragraph one . \n", "", f" {split} paragraph two . \n"]
+        Dataset.from_dict({"text": lines}).to_parquet(folder / f"{split}-00000-of-00001.parquet")
+    data = load_real("wikitext-103", data_dir=tmp_path, cache_dir=cache)
+    assert list(data) == ["train", "validation", "test"]
+    for split in data:
+        assert data[split]["text"][:] == [f"{split} paragraph one .", f"{split} paragraph two ."]
+
+
+def test_wikitext_errors_name_the_file(tmp_path: Path, cache: Path) -> None:
+    write(tmp_path / "wiki.train.raw", WIKI)
+    write(tmp_path / "wiki.valid.raw", WIKI)
+    with pytest.raises(RealDataError, match=r"lacks wiki\.test\.raw"):
+        load_real("wikitext-2", data_dir=tmp_path, cache_dir=cache)
+    write(tmp_path / "wiki.test.raw", " = Only a heading = \n \n")
+    with pytest.raises(RealDataError, match=r"wiki\.test\.raw holds no text"):
+        load_real("wikitext-2", data_dir=tmp_path, cache_dir=cache)
+    bad = tmp_path / "parquet"
+    for split in ("train", "validation", "test"):
+        Dataset.from_dict({"content": ["a line"]}).to_parquet(bad / f"{split}.parquet")
+    with pytest.raises(RealDataError, match=r"train\.parquet has columns \['content'\] but lacks \['text'\]"):
+        load_real("wikitext-2", data_dir=bad, cache_dir=cache)
+
+
+# --- IMDB ---------------------------------------------------------------------------------------
+
+
+def write_aclimdb(root: Path, n_train: int = 10, n_test: int = 3, n_unsup: int = 2) -> None:
+    for split, n in (("train", n_train), ("test", n_test)):
+        for sub, rating in (("pos", 9), ("neg", 2)):
+            for i in range(n):
+                write(
+                    root / split / sub / f"{i}_{rating}.txt",
+                    f"{split} {sub} review {i}.<br /><br />The end.\n",
+                )
+    for i in range(n_unsup):
+        write(root / "train" / "unsup" / f"{i}_0.txt", f"unlabelled review {i}")
+
+
+def test_imdb_aclimdb_folder(tmp_path: Path) -> None:
+    write_aclimdb(tmp_path / "aclImdb")
+    data = load_real("imdb", data_dir=tmp_path)
+    assert list(data) == ["train", "validation", "test", "unlabelled"]
+    assert_classification(data, SENTIMENT, pair=False, n_train=20, n_test=6)
+    assert data["unlabelled"].column_names == ["text"] and len(data["unlabelled"]) == 2
+    # labels follow the folder: neg -> negative (0), pos -> positive (1)
+    for row in data["test"]:
+        assert (" pos " in row["text"]) == (row["label"] == 1)
+
+
+def test_imdb_hub_parquet_with_classlabel_and_unsupervised(tmp_path: Path, cache: Path) -> None:
+    features = Features({"text": Value("string"), "label": ClassLabel(names=["neg", "pos"])})
+    for split, n in (("train", 40), ("test", 8), ("unsupervised", 3)):
+        labels = [-1] * n if split == "unsupervised" else [i % 2 for i in range(n)]
+        rows = {"text": [f"{split} review {i}" for i in range(n)], "label": labels}
+        Dataset.from_dict(rows, features=features).to_parquet(tmp_path / f"{split}-00000-of-00001.parquet")
+    data = load_real("imdb", data_dir=tmp_path, cache_dir=cache, seed=1)
+    assert_classification(data, SENTIMENT, pair=False, n_train=40, n_test=8)
+    assert data["validation"]["label"][:].count(0) == 2  # stratified: 2 of each class
+    assert data["unlabelled"].column_names == ["text"] and len(data["unlabelled"]) == 3
+    # the carve-out is seeded: the same seed repeats it, another seed changes it
+    again = load_real("imdb", data_dir=tmp_path, cache_dir=cache, seed=1)
+    other = load_real("imdb", data_dir=tmp_path, cache_dir=cache, seed=2)
+    assert again["validation"]["text"][:] == data["validation"]["text"][:]
+    assert sorted(other["validation"]["text"][:]) != sorted(data["validation"]["text"][:])
+
+
+def test_imdb_errors(tmp_path: Path, cache: Path) -> None:
+    write_aclimdb(tmp_path, n_test=0)
+    with pytest.raises(RealDataError, match=r"test.neg holds no review files"):
+        load_real("imdb", data_dir=tmp_path)
+    strings = tmp_path / "strings"
+    for split in ("train", "test"):
+        Dataset.from_dict({"text": ["a", "b", "c"], "label": ["pos", "neg", "meh"]}).to_parquet(
+            strings / f"{split}.parquet"
+        )
+    with pytest.raises(RealDataError, match=r"train\.parquet: label value\(s\) \['meh'\] are not known"):
+        load_real("imdb", data_dir=strings, cache_dir=cache)
+
+
+# --- GLUE ---------------------------------------------------------------------------------------
+
+
+def test_sst2_tsv(tmp_path: Path) -> None:
+    rows = [f'a "quoted" phrase number {i} \t{i % 2}' for i in range(20)]
+    write(tmp_path / "SST-2" / "train.tsv", "sentence\tlabel\n" + "\n".join(rows) + "\n")
+    write(tmp_path / "SST-2" / "dev.tsv", "sentence\tlabel\nit 's a charming journey . \t1\nawful . \t0\n")
+    write(tmp_path / "SST-2" / "test.tsv", "index\tsentence\n0\tno labels here .\n")
+    data = load_real("sst2", data_dir=tmp_path)
+    assert list(data) == ["train", "validation", "test"]
+    assert_classification(data, SENTIMENT, pair=False, n_train=20, n_test=2)
+    assert data["test"][:] == {"text": ["it 's a charming journey .", "awful ."], "label": [1, 0]}
+    assert any('"quoted"' in text for text in data["train"]["text"])  # quotes are kept, not parsed
+
+
+def test_cola_tsv_without_header(tmp_path: Path) -> None:
+    good = "gj04\t1\t\tOur friends won't buy this analysis, let alone the next one we propose."
+    bad = "gj04\t0\t*\tThey drank the pub."
+    write(
+        tmp_path / "train.tsv",
+        "\n".join(f"{good[:-1]} {i}." if i % 2 else f"{bad[:-1]} {i}." for i in range(12)),
+    )
+    write(tmp_path / "dev.tsv", f"{good}\n{bad}\n{bad}\n")
+    data = load_real("cola", data_dir=tmp_path)
+    assert_classification(data, ["unacceptable", "acceptable"], pair=False, n_train=12, n_test=3)
+    assert data["test"]["label"][:] == [1, 0, 0]
+    assert data["test"]["text"][2] == "They drank the pub."
+
+
+def test_rte_tsv_with_string_labels(tmp_path: Path) -> None:
+    header = "index\tsentence1\tsentence2\tlabel\n"
+    labels = ("entailment", "not_entailment")
+    rows = [f"{i}\tPremise {i} .\tHypothesis {i} .\t{labels[i % 2]}" for i in range(10)]
+    write(tmp_path / "train.tsv", header + "\n".join(rows))
+    write(tmp_path / "dev.tsv", header + "0\tA man sleeps .\tA person rests .\tentailment\n")
+    data = load_real("rte", data_dir=tmp_path)
+    assert_classification(data, ["entailment", "not_entailment"], pair=True, n_train=10, n_test=1)
+    assert data["test"][0] == {"text": "A man sleeps .", "text_pair": "A person rests .", "label": 0}
+
+
+MRPC_HEADER = "\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+
+
+@pytest.mark.parametrize("files", [("train.tsv", "dev.tsv"), ("msr_paraphrase_train.txt", "msr_paraphrase_test.txt")])
+def test_mrpc_glue_and_msr_files(tmp_path: Path, files: tuple[str, str]) -> None:
+    rows = [f'{i % 2}\t{100 + i}\t{200 + i}\tHe said "yes" {i} .\tHe agreed {i} .' for i in range(10)]
+    write(tmp_path / files[0], MRPC_HEADER + "\n".join(rows) + "\n")
+    write(tmp_path / files[1], MRPC_HEADER + "1\t1\t2\tThe cat sat .\tA cat was sitting .\n")
+    data = load_real("mrpc", data_dir=tmp_path)
+    assert_classification(data, ["not_equivalent", "equivalent"], pair=True, n_train=10, n_test=1)
+    assert data["test"][0] == {"text": "The cat sat .", "text_pair": "A cat was sitting .", "label": 1}
+
+
+def test_glue_hub_parquet_export_drops_idx_and_uses_validation_as_test(tmp_path: Path, cache: Path) -> None:
+    features = Features(
+        {
+            "sentence1": Value("string"),
+            "sentence2": Value("string"),
+            "label": ClassLabel(names=["entailment", "not_entailment"]),
+            "idx": Value("int32"),
+        }
+    )
+    folder = tmp_path / "rte"  # the hub's config folder, found under data_dir
+    for split, n, label in (("train", 10, None), ("validation", 4, None), ("test", 5, -1)):
+        rows = {
+            "sentence1": [f"{split} premise {i}" for i in range(n)],
+            "sentence2": [f"{split} hypothesis {i}" for i in range(n)],
+            "label": [i % 2 if label is None else label for i in range(n)],
+            "idx": list(range(n)),
+        }
+        Dataset.from_dict(rows, features=features).to_parquet(folder / f"{split}-00000-of-00001.parquet")
+    data = load_real("rte", data_dir=tmp_path, cache_dir=cache)
+    assert_classification(data, ["entailment", "not_entailment"], pair=True, n_train=10, n_test=4)
+    assert all(text.startswith("validation ") for text in data["test"]["text"])
+
+
+# --- malformed local files ----------------------------------------------------------------------
+
+
+def test_malformed_glue_files_name_the_file_and_the_expectation(tmp_path: Path) -> None:
+    write(tmp_path / "train.tsv", "text\tlabel\nfine .\t1\n")
+    write(tmp_path / "dev.tsv", "sentence\tlabel\nfine .\t1\n")
+    with pytest.raises(RealDataError, match=r"train\.tsv: the header \['text', 'label'\] lacks \['sentence'\]"):
+        load_real("sst2", data_dir=tmp_path)
+
+    header = "index\tsentence1\tsentence2\tlabel\n"
+    write(tmp_path / "train.tsv", header + "0\tA .\tB .\tentailment\n1\tC .\tD .\tentailment\n")
+    write(tmp_path / "dev.tsv", header + "0\tA .\tB .\tcontradiction\n")
+    with pytest.raises(RealDataError, match=r"dev\.tsv: label value\(s\) \['contradiction'\] are not known") as err:
+        load_real("rte", data_dir=tmp_path)
+    assert "['entailment', 'not_entailment']" in str(err.value)
+
+    write(tmp_path / "dev.tsv", header + "0\tA .\tB .\tentailment\n\n1\tA .\tB .\n")  # a blank line is skipped
+    with pytest.raises(RealDataError, match=r"dev\.tsv, line 4: 3 tab-separated field\(s\), expected at least 4"):
+        load_real("rte", data_dir=tmp_path)
+
+    write(tmp_path / "train.tsv", "")
+    with pytest.raises(RealDataError, match=r"train\.tsv has no data rows; .* no header and 4 columns"):
+        load_real("cola", data_dir=tmp_path)
+
+    write(tmp_path / "train.tsv", "gj04\t1\t\tOne sentence .\n")
+    write(tmp_path / "dev.tsv", "gj04\t1\t\tOne sentence .\n")
+    with pytest.raises(RealDataError, match=r"train\.tsv has 1 row\(s\); need at least 2"):
+        load_real("cola", data_dir=tmp_path)
+
+
+def test_hidden_glue_test_labels_are_rejected(tmp_path: Path, cache: Path) -> None:
+    for split in ("train", "validation"):
+        Dataset.from_dict({"sentence": ["a", "b"], "label": [-1, -1], "idx": [0, 1]}).to_parquet(
+            tmp_path / f"{split}.parquet"
+        )
+    with pytest.raises(RealDataError, match=r"-1 marks a hidden label"):
+        load_real("sst2", data_dir=tmp_path, cache_dir=cache)
+
+
+def test_folder_without_the_expected_files(tmp_path: Path) -> None:
+    write(tmp_path / "README.txt", "nothing useful")
+    with pytest.raises(RealDataError, match=r"holds no 'mrpc' files. Expected GLUE's train\.tsv and dev\.tsv") as err:
+        load_real("mrpc", data_dir=tmp_path)
+    assert "msr_paraphrase_train.txt" in str(err.value) and "MRPC" in str(err.value)
+    with pytest.raises(RealDataError, match=r"aclImdb layout"):
+        load_real("imdb", data_dir=tmp_path)
+    with pytest.raises(RealDataError, match=r"is not a folder"):
+        load_real("imdb", data_dir=tmp_path / "missing")
+    Dataset.from_dict({"text": ["a"]}).to_parquet(tmp_path / "train.parquet")
+    with pytest.raises(RealDataError, match=r"none for split\(s\) \['validation', 'test'\]"):
+        load_real("wikitext-2", data_dir=tmp_path)
+
+
+# --- names and the hub --------------------------------------------------------------------------
+
+
+def test_known_names_and_unknown_name_suggestion() -> None:
+    assert list(REAL_DATASETS) == ["wikitext-2", "wikitext-103", "imdb", "sst2", "cola", "rte", "mrpc"]
+    assert all(isinstance(text, str) and text for text in REAL_DATASETS.values())
+    with pytest.raises(RealDataError, match=r"unknown data set 'imbd'\. Did you mean 'imdb'\?") as err:
+        load_real("imbd")
+    assert "wikitext-2, wikitext-103, imdb, sst2, cola, rte, mrpc" in str(err.value)
+    with pytest.raises(RealDataError, match=r"Did you mean 'wikitext-2'"):
+        load_real("wikitext2")
+
+
+@pytest.fixture
+def closed_hub(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the hub at a local port that nothing listens on; offline switches off."""
+    with socket.socket() as probe:  # a port the OS just handed out and that is now closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    for variable in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(variable, raising=False)
+    return f"127.0.0.1:{port}"
+
+
+def test_offline_fails_fast_with_advice(closed_hub: str, cache: Path) -> None:
+    before = (datasets.config.HF_HUB_OFFLINE, hub_constants.HF_HUB_OFFLINE)
+    start = time.perf_counter()
+    with pytest.raises(DatasetUnavailable) as err:
+        load_real("imdb", timeout=1.0, cache_dir=cache)
+    assert time.perf_counter() - start < 15
+    message = str(err.value)
+    assert f"Could not reach the Hugging Face hub ({closed_hub}) within 1 s to download 'imdb'" in message
+    assert "probably offline" in message and "data_dir=" in message and "generated corpus" in message
+    # the temporary offline switch used for the cache lookup is put back
+    assert (datasets.config.HF_HUB_OFFLINE, hub_constants.HF_HUB_OFFLINE) == before
+
+
+def test_a_hanging_connection_is_cut_at_the_timeout(
+    closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def hang(*args: object, **kwargs: object) -> socket.socket:
+        time.sleep(5)  # e.g. a firewall that drops packets, or a slow name lookup
+        raise OSError("too late")
+
+    monkeypatch.setattr(realdata.socket, "create_connection", hang)
+    start = time.perf_counter()
+    with pytest.raises(DatasetUnavailable, match=r"within 0\.3 s"):
+        load_real("sst2", timeout=0.3, cache_dir=cache)
+    assert time.perf_counter() - start < 2
+
+
+def test_a_server_that_accepts_but_never_speaks_tls_is_not_the_hub(
+    closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a captive portal or an intercepting proxy: TCP connects, HTTPS never works
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)  # the kernel completes TCP handshakes; nobody ever answers
+        host, port = silent.getsockname()
+        assert realdata._reachable(realdata._Route(host, port, None, "tcp only"), timeout=1.0)
+        monkeypatch.setenv("HF_ENDPOINT", f"https://{host}:{port}")
+        start = time.perf_counter()
+        with pytest.raises(DatasetUnavailable, match=rf"hub \({host}:{port}\) within 0\.5 s"):
+            load_real("mrpc", timeout=0.5, cache_dir=cache)
+        assert time.perf_counter() - start < 3
+
+
+def test_the_probe_goes_through_the_environment_proxy(
+    closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy_port = closed_hub.split(":")[1]
+    monkeypatch.setenv("HF_ENDPOINT", "https://huggingface.co")
+    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{proxy_port}")
+    monkeypatch.setenv("no_proxy", "localhost")
+    with pytest.raises(DatasetUnavailable, match=rf"huggingface\.co:443 via proxy 127\.0\.0\.1:{proxy_port}"):
+        load_real("rte", timeout=1.0, cache_dir=cache)
+
+
+def test_offline_mode_never_touches_the_network(closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(realdata, "_reachable", lambda *a: pytest.fail("probed the network in offline mode"))
+    with pytest.raises(DatasetUnavailable, match=r"not in the local Hugging Face cache and offline mode is on"):
+        load_real("cola", cache_dir=cache)
+
+
+def test_a_cached_hub_dataset_loads_without_network(
+    tmp_path: Path, closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # build what load_dataset("stanfordnlp/imdb") leaves in its cache:
+    # <cache>/<owner>___<name>/<config>/<version>/<hash>/
+    from datasets.packaged_modules.parquet.parquet import Parquet
+
+    features = Features({"text": Value("string"), "label": ClassLabel(names=["neg", "pos"])})
+    files = {}
+    for split, n in (("train", 20), ("test", 6), ("unsupervised", 4)):
+        labels = [-1] * n if split == "unsupervised" else [i % 2 for i in range(n)]
+        rows = {"text": [f"{split} review {i}" for i in range(n)], "label": labels}
+        files[split] = str(tmp_path / f"{split}.parquet")
+        Dataset.from_dict(rows, features=features).to_parquet(files[split])
+    builder = Parquet(
+        cache_dir=str(tmp_path / "build"), dataset_name="imdb", config_name="plain_text", data_files=files
+    )
+    builder.download_and_prepare()
+    cached = cache / "stanfordnlp___imdb" / "plain_text" / "0.0.0"
+    cached.mkdir(parents=True)
+    shutil.move(builder.cache_dir, cached / "0123abcd")
+
+    monkeypatch.setattr(realdata, "_reachable", lambda *a: pytest.fail("probed the network for a cached data set"))
+    data = load_real("imdb", cache_dir=cache)
+    assert_classification(data, SENTIMENT, pair=False, n_train=20, n_test=6)
+    assert data["unlabelled"].column_names == ["text"] and len(data["unlabelled"]) == 4
