@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 
+import datasets
 from datasets import Dataset, DatasetDict
 
 from . import config
@@ -26,6 +27,10 @@ REAL_CORPORA = ("wikitext-2", "wikitext-103")
 GENERATED_TASKS = tuple(tasks.LABEL_NAMES)
 REAL_TASKS = ("imdb", "sst2", "cola", "rte", "mrpc")
 PROBES = ("agreement", "facts", "senses")
+
+# On data this size every .map/.filter takes milliseconds: their progress bars would only clutter the
+# notebooks. Training loops keep theirs. (datasets.enable_progress_bars() brings them back.)
+datasets.disable_progress_bars()
 
 
 class UnknownNameError(ValueError):

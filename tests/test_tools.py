@@ -81,10 +81,10 @@ def test_normalize_renumbers_execution_counts_of_cells_that_ran():
     assert nb.cells[3].outputs[-1].execution_count == 2
 
 
-def test_normalize_keeps_only_the_text_fallback_of_widgets():
+def test_normalize_drops_widget_outputs_and_keeps_the_rest():
     outputs = norm.normalize(_ran_notebook()).cells[3].outputs
-    assert [o.output_type for o in outputs] == ["display_data", "execute_result"]
-    assert outputs[0].data == {"text/plain": "HBox(children=())"}
+    assert [o.output_type for o in outputs] == ["execute_result"]
+    assert all(norm.WIDGET_MIME not in o.get("data", {}) for o in outputs)
 
 
 def test_normalize_merges_streams_and_resolves_carriage_returns():

@@ -4,8 +4,9 @@ Only what changes between runs (or between machines) is normalised; cell sources
 deterministic outputs are left exactly as they are:
 
 - the kernelspec and ``language_info`` become the generic Python 3 ones (no Python version);
-- widget state (``metadata.widgets``) goes, and widget outputs keep only their ``text/plain``
-  fallback: tqdm's notebook bars would otherwise store fresh model ids on every run;
+- widget state (``metadata.widgets``) and widget outputs go: tqdm's notebook bars would otherwise
+  store fresh model ids on every run, their text fallback ("0%| |") misleads a reader, and no widget
+  renders on GitHub or nbviewer without its state anyway;
 - cell metadata loses timestamps (``execution``) and view state (``collapsed``, ``scrolled``);
 - execution counts become 1..n in order over the code cells that ran;
 - consecutive stream outputs are merged and carriage returns resolved the way a terminal
@@ -116,9 +117,8 @@ def _normalize_outputs(outputs: Iterable[NotebookNode], execution_count: int | N
                 continue
             output.text = _resolve_carriage_returns(output.text)
         elif output.output_type in ("display_data", "execute_result"):
-            output.data.pop(WIDGET_MIME, None)
-            if not output.data:
-                continue  # a widget with no text fallback: nothing stable to keep
+            if WIDGET_MIME in output.data:
+                continue  # a widget (a progress bar, an explorer): nothing stable or readable to keep
             if output.output_type == "execute_result":
                 output.execution_count = execution_count
         kept.append(output)

@@ -1,0 +1,9 @@
+"""Check functions for the notebooks' exercises: each says right or wrong, and *why* when wrong.
+
+One module per notebook (``start_here`` for 00, ...); every check returns a :class:`Feedback`,
+which shows as a coloured line in Jupyter and as plain text elsewhere, and is truthy when right.
+"""
+
+from .feedback import Feedback, check
+
+__all__ = ["Feedback", "check"]
