@@ -42,6 +42,7 @@ class Sizes:
     lm_epochs: int
     lm_batch_size: int
     lm_bptt: int
+    lm_lr: float
     # classifiers trained on the labelled tasks
     classifier_epochs: int
     seeds: int
@@ -61,6 +62,7 @@ QUICK = Sizes(
     lm_epochs=1,
     lm_batch_size=32,
     lm_bptt=32,
+    lm_lr=3e-3,
     classifier_epochs=5,
     seeds=1,
 )
@@ -79,6 +81,7 @@ FULL = Sizes(
     lm_epochs=3,
     lm_batch_size=64,
     lm_bptt=48,
+    lm_lr=3e-3,
     classifier_epochs=20,
     seeds=3,
 )
@@ -98,7 +101,7 @@ def mode() -> str:
     return value
 
 
-def sizes(mode_name: str | None = None, **overrides: int) -> Sizes:
+def sizes(mode_name: str | None = None, **overrides: float) -> Sizes:
     """The sizes for ``mode_name`` (default: the current mode), with optional overrides.
 
     >>> sizes("quick").lm_epochs

@@ -1,0 +1,101 @@
+"""The course's pre-trained language models, trained once and cached for every later notebook.
+
+- ``"general"``: the general-domain micro-world corpus only (ULMFiT's stage 1; notebook 02's probes);
+- ``"general+reviews"``: all the unlabelled text there is, general corpus plus unlabelled reviews
+  (notebook 01's shared encoder).
+
+Both use one vocabulary, built from all the unlabelled text, so that a model fine-tuned on reviews or a
+classifier built on either encoder speaks the same ids. The cache key is the full configuration
+(corpus size, model and training settings, seed), so a change to any of them trains a fresh model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from . import cache, config, data
+from .awd_lstm import AWDLSTMLanguageModel, LMConfig
+from .language_model import perplexity, token_stream, train_language_model
+from .runtime import device, seed_everything
+from .training import History
+from .vocab import Vocab
+
+PRETRAINING_TEXTS = ("general", "general+reviews")
+CACHE_NAME = "pretrained-lm"
+VOCAB_MIN_COUNT = 2
+# Bump to retrain every cached model after a change that the configuration does not capture.
+RECIPE_VERSION = 1
+
+
+@dataclass
+class PretrainedLM:
+    model: AWDLSTMLanguageModel
+    vocab: Vocab
+    history: History
+    validation_perplexity: float
+    text: str
+
+
+def unlabelled_texts(text: str, sizes: config.Sizes, seed: int = 0) -> tuple[list[str], list[str]]:
+    """(training texts, validation texts) for a pre-training text name."""
+    if text not in PRETRAINING_TEXTS:
+        raise ValueError(f"unknown pre-training text {text!r}; choose one of {', '.join(PRETRAINING_TEXTS)}")
+    corpus = data.load_corpus(n_sentences=sizes.corpus_sentences, seed=seed)
+    train, validation = list(corpus["train"]["text"]), list(corpus["validation"]["text"])
+    if text == "general+reviews":
+        train += data.load_unlabelled_reviews(sizes.reviews_unlabelled, seed=seed)["text"]
+    return train, validation
+
+
+def shared_vocab(sizes: config.Sizes | None = None, seed: int = 0) -> Vocab:
+    """The one vocabulary of the recurrent models: every word seen at least twice in the unlabelled text."""
+    sizes = sizes or config.sizes()
+    texts, _ = unlabelled_texts("general+reviews", sizes, seed)
+    return Vocab.build(texts, min_count=VOCAB_MIN_COUNT)
+
+
+def lm_config(vocab: Vocab, sizes: config.Sizes) -> LMConfig:
+    return LMConfig(vocab_size=len(vocab), embedding=sizes.lm_embedding, hidden=sizes.lm_hidden,
+                    layers=sizes.lm_layers)
+
+
+def recipe(text: str, sizes: config.Sizes, seed: int) -> dict:
+    """Everything that determines the trained model: the cache key."""
+    return {"recipe": RECIPE_VERSION, "text": text, "seed": seed, "corpus_sentences": sizes.corpus_sentences,
+            "reviews_unlabelled": sizes.reviews_unlabelled, "embedding": sizes.lm_embedding,
+            "hidden": sizes.lm_hidden, "layers": sizes.lm_layers, "epochs": sizes.lm_epochs,
+            "batch_size": sizes.lm_batch_size, "bptt": sizes.lm_bptt, "lr": sizes.lm_lr}
+
+
+def pretrained_lm(text: str = "general", *, sizes: config.Sizes | None = None, seed: int = 0,
+                  progress: bool = True, refresh: bool = False) -> PretrainedLM:
+    """The pre-trained LM for ``text``: from the cache, or trained now (and cached)."""
+    sizes = sizes or config.sizes()
+
+    def build() -> dict:
+        vocab = shared_vocab(sizes, seed)
+        train_texts, validation_texts = unlabelled_texts(text, sizes, seed)
+        train, validation = token_stream(train_texts, vocab), token_stream(validation_texts, vocab)
+        seed_everything(seed)
+        model = AWDLSTMLanguageModel(lm_config(vocab, sizes))
+        history = train_language_model(model, train, validation, epochs=sizes.lm_epochs,
+                                       batch_size=sizes.lm_batch_size, bptt=sizes.lm_bptt, lr=sizes.lm_lr,
+                                       seed=seed, progress=progress, desc=f"pre-training on {text} text")
+        state = {key: value.cpu() for key, value in model.state_dict().items()}
+        return {"state_dict": state, "vocab": vocab, "history": history,
+                "validation_perplexity": history.final("validation_perplexity")}
+
+    stored = cache.cached(CACHE_NAME, recipe(text, sizes, seed), build, refresh=refresh)
+    vocab = stored["vocab"]
+    model = AWDLSTMLanguageModel(lm_config(vocab, sizes))
+    model.load_state_dict(stored["state_dict"])
+    model.to(device()).eval()
+    return PretrainedLM(model, vocab, stored["history"], stored["validation_perplexity"], text)
+
+
+def evaluate_perplexity(pretrained: PretrainedLM, texts: list[str]) -> float:
+    """Perplexity of a pre-trained model on other text (e.g. the target domain)."""
+    with torch.no_grad():
+        return perplexity(pretrained.model, token_stream(texts, pretrained.vocab))
