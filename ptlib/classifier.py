@@ -12,6 +12,7 @@ Three ways to use the encoder, compared in notebook 01:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -114,7 +115,8 @@ def train_classifier(
     model: LSTMClassifier,
     train: Sequence[tuple[list[int], int]],
     *,
-    epochs: int,
+    epochs: int | None = None,
+    steps: int | None = None,
     lr: float = 2e-3,
     encoder_lr: float | None = None,
     batch_size: int = 16,
@@ -124,7 +126,14 @@ def train_classifier(
     desc: str = "classifier",
     device: torch.device | None = None,
 ) -> History:
-    """Train with Adam; ``encoder_lr`` (default ``lr``) lets a pre-trained encoder move more gently."""
+    """Train with Adam for ``epochs``, or for about ``steps`` optimiser steps (rounded up to whole epochs).
+
+    ``encoder_lr`` (default ``lr``) lets a pre-trained encoder move more gently than the fresh head.
+    """
+    if (epochs is None) == (steps is None):
+        raise ValueError("give either epochs or steps")
+    if steps is not None:
+        epochs = math.ceil(steps / math.ceil(len(train) / batch_size)) if train else 1
     generator = torch.Generator().manual_seed(seed)
     head_params = [p for name, p in model.named_parameters() if not name.startswith("encoder.")]
     encoder_params = [p for p in model.encoder.parameters() if p.requires_grad]

@@ -43,8 +43,10 @@ class Sizes:
     lm_batch_size: int
     lm_bptt: int
     lm_lr: float
-    # classifiers trained on the labelled tasks
-    classifier_epochs: int
+    # classifiers trained on the labelled tasks: a budget of optimiser steps, so that a run on 1000 labels
+    # costs no more than one on 16 (small sets are seen for more epochs)
+    classifier_steps: int
+    classifier_batch_size: int
     seeds: int
 
 
@@ -63,7 +65,8 @@ QUICK = Sizes(
     lm_batch_size=32,
     lm_bptt=32,
     lm_lr=3e-3,
-    classifier_epochs=5,
+    classifier_steps=40,
+    classifier_batch_size=16,
     seeds=1,
 )
 
@@ -82,7 +85,8 @@ FULL = Sizes(
     lm_batch_size=64,
     lm_bptt=48,
     lm_lr=3e-3,
-    classifier_epochs=20,
+    classifier_steps=150,
+    classifier_batch_size=16,
     seeds=3,
 )
 

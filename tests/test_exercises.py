@@ -1,0 +1,76 @@
+"""Exercise checks: right answers pass, and typical wrong answers get the explanation meant for them."""
+
+import pandas as pd
+import torch
+from datasets import Dataset
+
+from ptlib.awd_lstm import AWDLSTMEncoder, LMConfig
+from ptlib.classifier import LSTMClassifier
+from ptlib.exercises import Feedback, language_modelling, start_here, transfer
+
+CORPUS = Dataset.from_dict({
+    "text": ["the bank of the river .", "the bank approved it .", "a b c ."],
+    "kind": ["polysemy", "polysemy", "filler"], "word": ["bank", "bank", ""], "label": ["river", "money", ""],
+})
+
+
+def test_feedback_reads_well_everywhere():
+    good, bad = Feedback(True, "fine"), Feedback(False, "why")
+    assert good and not bad
+    assert str(good).startswith("✓") and str(bad).startswith("✗")
+    assert "why" in bad._repr_html_()
+
+
+def test_token_count():
+    assert start_here.check_token_count(15, CORPUS)
+    assert "sentences" in start_here.check_token_count(3, CORPUS).message
+    assert "characters" in start_here.check_token_count(sum(len(t) for t in CORPUS["text"]), CORPUS).message
+    assert "no answer" in start_here.check_token_count(None, CORPUS).message
+    assert not start_here.check_token_count("14", CORPUS)
+
+
+def test_senses():
+    assert start_here.check_senses({"river", "money"}, CORPUS, "bank")
+    assert "missing" in start_here.check_senses({"river"}, CORPUS, "bank").message
+    assert "not senses" in start_here.check_senses({"river", "money", "game"}, CORPUS, "bank").message
+    assert not start_here.check_senses("river", CORPUS, "bank")
+
+
+def test_storage():
+    assert transfer.check_storage((50 * 110, 100 + 50 * 10), 100, 10, 50)
+    assert "swapped" in transfer.check_storage((100 + 50 * 10, 50 * 110), 100, 10, 50).message
+    assert not transfer.check_storage((50 * 100, 600), 100, 10, 50)
+
+
+def test_frozen_encoder():
+    model = LSTMClassifier(AWDLSTMEncoder(LMConfig(20, 4, 4, 1)), 2)
+    assert "still train" in transfer.check_frozen_encoder(model).message
+    model.freeze_encoder()
+    assert transfer.check_frozen_encoder(model)
+    for p in model.head.parameters():
+        p.requires_grad = False
+    assert "head is frozen" in transfer.check_frozen_encoder(model).message
+    assert not transfer.check_frozen_encoder(torch.nn.Linear(2, 2))
+
+
+def test_labels_needed():
+    by_n = pd.DataFrame({"from scratch": [0.5, 0.6, 0.8], "fine-tuned": [0.7, 0.75, 0.85]}, index=[16, 32, 256])
+    assert transfer.check_labels_needed(256, by_n)
+    assert not transfer.check_labels_needed(32, by_n)
+    assert "does reach" in transfer.check_labels_needed(None, by_n).message
+    never = by_n.assign(**{"from scratch": [0.5, 0.5, 0.5]})
+    assert transfer.check_labels_needed(None, never)
+
+
+def test_free_examples():
+    assert language_modelling.check_free_examples(6, "a b c d e f g")
+    assert "start symbol" in language_modelling.check_free_examples(7, "a b c d e f g").message
+
+
+def test_attractor_accuracy():
+    pairs = pd.DataFrame({"interveners": [0, 1, 1, 2, 2], "attractors": [0, 1, 0, 1, 0],
+                          "LSTM LM": [False, False, True, True, True]})
+    assert language_modelling.check_attractor_accuracy((0.5, 1.0), pairs)
+    assert "swapped" in language_modelling.check_attractor_accuracy((1.0, 0.5), pairs).message
+    assert not language_modelling.check_attractor_accuracy((0.2, 0.3), pairs)
+    assert "interveners > 0" in language_modelling.check_attractor_accuracy((0.5, 2 / 3), pairs).message
