@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import datasets
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,6 +31,7 @@ from ptlib.ngram import NgramLM  # noqa: E402
 
 
 def main() -> None:
+    datasets.disable_progress_bars()
     figures: dict[str, float | int | str] = {}
     started = time.perf_counter()
     corpus = general_corpus(FULL.corpus_sentences, seed=0)

@@ -117,7 +117,7 @@ def train_classifier(
     *,
     epochs: int | None = None,
     steps: int | None = None,
-    lr: float = 2e-3,
+    lr: float = 1e-3,
     encoder_lr: float | None = None,
     batch_size: int = 16,
     validation: Sequence[tuple[list[int], int]] | None = None,

@@ -48,16 +48,25 @@ def windows(batched: torch.Tensor, bptt: int, offset: int = 0) -> Iterator[tuple
 
 
 class _CarriedState:
-    """The loss function for :func:`fit` that carries the hidden state across windows."""
+    """The loss function for :func:`fit` that carries the hidden state across windows.
 
-    def __init__(self) -> None:
+    With probability ``reset_probability`` a window starts from a fresh (zero) state instead: a model
+    that only ever continued a long stream never learns to read from a cold start, which is exactly
+    how probes and classifiers use it (one sentence, state ``None``).
+    """
+
+    def __init__(self, reset_probability: float = 0.0, seed: int = 0) -> None:
         self.state: State | None = None
+        self.reset_probability = reset_probability
+        self.rng = random.Random(seed)
 
     def reset(self, _epoch: int = 0) -> None:
         self.state = None
 
     def __call__(self, model: AWDLSTMLanguageModel, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
         inputs, targets = batch
+        if self.reset_probability and self.rng.random() < self.reset_probability:
+            self.state = None
         logits, state = model(inputs, self.state)
         self.state = detach(state)
         return F.cross_entropy(logits.flatten(0, 1), targets.flatten())
@@ -95,17 +104,24 @@ def train_language_model(
     weight_decay: float = 1e-6,
     optimizer: torch.optim.Optimizer | None = None,
     scheduler: object = None,
+    state_reset: float = 0.1,
     seed: int = 0,
     progress: bool = True,
     desc: str = "language model",
     device: torch.device | None = None,
 ) -> History:
-    """Train on a token stream; records validation perplexity after each epoch when given a stream."""
+    """Train on a token stream; records validation perplexity after each epoch when given a stream.
+
+    ``state_reset`` is the fraction of windows that start from a zero state rather than the carried one
+    (see :class:`_CarriedState`); 0 carries the state through the whole epoch.
+    """
+    if not 0 <= state_reset <= 1:
+        raise ValueError(f"state_reset is a probability between 0 and 1, got {state_reset}")
     target = device or default_device()
     model.to(target)
     batched = batchify(train, batch_size).to(target)
     rng = random.Random(seed)
-    loss_fn = _CarriedState()
+    loss_fn = _CarriedState(state_reset, seed)
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
 
     def epoch_windows(epoch: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:

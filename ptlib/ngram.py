@@ -58,6 +58,6 @@ class NgramLM:
 
     def choose(self, prefix: str, candidates: Sequence[str]) -> str:
         """The candidate the model finds most likely after ``prefix`` (ties: the first listed)."""
-        if not candidates:
+        if len(candidates) == 0:  # (candidates may be a NumPy array, whose truth value is ambiguous)
             raise ValueError("choose needs at least one candidate")
         return max(candidates, key=lambda word: self.logprob(word, prefix))

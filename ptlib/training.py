@@ -135,7 +135,7 @@ def fit(
     if not callable(batches) and hasattr(batches, "__len__"):
         total = epochs * len(batches)  # type: ignore[arg-type]
     bar = tqdm(total=total, desc=desc, disable=not progress, leave=False)
-    step = 0
+    step, running = 0, 0.0  # running: an exponential average of the loss, for the progress bar
     model.train()
     for epoch in range(epochs):
         if on_epoch_start is not None:
@@ -160,8 +160,9 @@ def fit(
             history.steps.append(step)
             history.losses.append(loss.item())
             bar.update(1)
+            running = history.losses[-1] if step == 1 else 0.95 * running + 0.05 * history.losses[-1]
             if step % 10 == 0:
-                bar.set_postfix(epoch=epoch + 1, loss=f"{history.smoothed_losses()[-1]:.3f}")
+                bar.set_postfix(epoch=epoch + 1, loss=f"{running:.3f}")
             if eval_every and step % eval_every == 0:
                 run_evaluation(step, epoch)
         if seen == 0:

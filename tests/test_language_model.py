@@ -56,3 +56,31 @@ def test_bad_input_is_refused_clearly():
         lm.token_stream([], vocab)
     with pytest.raises(ValueError, match="too short"):
         lm.batchify(torch.arange(5), 4)
+
+
+def test_state_reset_starts_that_fraction_of_windows_cold():
+    vocab = Vocab.build(TEXTS)
+    stream = lm.token_stream(TEXTS, vocab)
+
+    def cold_starts(state_reset: float) -> list[bool]:
+        torch.manual_seed(0)
+        model = AWDLSTMLanguageModel(LMConfig(len(vocab), embedding=4, hidden=4, layers=1))
+        seen = []
+        original = model.forward
+
+        def spy(words, state=None):
+            seen.append(state is None)
+            return original(words, state)
+
+        model.forward = spy
+        lm.train_language_model(model, stream, epochs=2, batch_size=4, bptt=8, state_reset=state_reset,
+                                progress=False, device=torch.device("cpu"))
+        return seen
+
+    carried = cold_starts(0.0)
+    assert carried.count(True) == 2 and carried[0]  # only the first window of each epoch
+    assert all(cold_starts(1.0))
+    some = cold_starts(0.5)
+    assert 0.2 < sum(some) / len(some) < 0.8
+    with pytest.raises(ValueError, match="probability"):
+        lm.train_language_model(AWDLSTMLanguageModel(LMConfig(len(vocab), 4, 4, 1)), stream, state_reset=2)

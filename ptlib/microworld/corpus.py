@@ -21,8 +21,8 @@ from . import sentences as gen
 from .sentences import Sentence
 from .world import World, build_world
 
-DOCUMENT_WEIGHTS = {"entity": 0.22, "scene": 0.16, "everyday": 0.62}
-EVERYDAY_WEIGHTS = {"agreement": 0.33, "evaluation": 0.25, "class": 0.18, "filler": 0.24}
+DOCUMENT_WEIGHTS = {"entity": 0.3, "scene": 0.12, "everyday": 0.58}
+EVERYDAY_WEIGHTS = {"agreement": 0.4, "evaluation": 0.25, "class": 0.12, "filler": 0.23}
 COLUMNS = ("text", "doc_id", "kind", "word", "label", "position", "distance", "attractors")
 
 

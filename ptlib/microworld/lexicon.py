@@ -234,10 +234,10 @@ NEGATIVE_VERDICTS = (
 
 # Neutral everyday sentences: the bulk of the text, giving the corpus a natural frequency profile.
 FILLER_TEMPLATES = (
-    "the {n} stood {p} the {n2} .", "yesterday the {n} was moved {p} the {n2} .",
-    "a {n} and a {n2} were found in the {place} .", "someone left the {n} {p} the {n2} in the {place} .",
+    "the {n} stood {p} the {n2} .", "yesterday {name} moved the {n} {p} the {n2} .",
+    "a {n} and a {n2} were found in the {place} .", "{name} left the {n} {p} the {n2} in the {place} .",
     "in {year} a new {n} was built in the {place} .", "the {place} had a {n} and two {n2s} .",
-    "every morning the {n} waited {p} the {n2} .", "nobody knew who owned the {n} in the {place} .",
+    "every morning {name} waited {p} the {n2} .", "nobody knew that {name} owned the {n} in the {place} .",
     "{name} met {name2} at the {place} .", "{name} lent the {n} to {name2} .",
     "in {year} {name} moved to the {place} .", "{name} and {name2} walked to the {place} together .",
 )

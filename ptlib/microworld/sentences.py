@@ -29,7 +29,17 @@ class Sentence:
 
 NOUNS_SINGULAR = [singular for singular, _ in lexicon.NOUN_PAIRS]
 _PLURAL = dict(lexicon.NOUN_PAIRS)
+# Open-class words are drawn by rank (Zipf), as in real text; closed lists stay uniform.
 _subject_noun = Zipf(NOUNS_SINGULAR, exponent=0.8)
+_other_noun = Zipf(NOUNS_SINGULAR[::-1], exponent=0.8)
+_preposition = Zipf(lexicon.PREPOSITIONS, exponent=1.0)
+_past_verb = Zipf(lexicon.PAST_VERBS, exponent=1.0)
+_state = Zipf(lexicon.STATES, exponent=1.0)
+_place = Zipf(lexicon.PLACES, exponent=1.0)
+_year = Zipf([str(1100 + (7 * k) % 900) for k in range(900)], exponent=1.0)  # a fixed scrambled order of years
+# How often each kind of intervening phrase is chosen: a prepositional phrase or an object relative
+# clause (each with a noun, an attractor when its number differs), or a noun-free concessive.
+INTERVENER_WEIGHTS = {"preposition": 0.4, "relative": 0.35, "concessive": 0.25}
 _positive = Zipf(lexicon.POSITIVE, exponent=1.0)
 _negative = Zipf(lexicon.NEGATIVE, exponent=1.0)
 
@@ -47,16 +57,16 @@ def agreement(rng: random.Random, plural: bool | None = None, interveners: int |
     count = rng.choices((0, 1, 2, 3), weights=(3, 4, 3, 2))[0] if interveners is None else interveners
     attractors = 0
     for _ in range(count):
-        phrase = rng.random()
-        if phrase < 0.75:
+        phrase = rng.choices(list(INTERVENER_WEIGHTS), weights=list(INTERVENER_WEIGHTS.values()))[0]
+        if phrase != "concessive":
             other_plural = rng.random() < 0.5
-            other = rng.choice(NOUNS_SINGULAR)
+            other = _other_noun(rng)
             other = _PLURAL[other] if other_plural else other
             attractors += other_plural != plural
-            if phrase < 0.4:
-                tokens += [*rng.choice(lexicon.PREPOSITIONS).split(), "the", other]
+            if phrase == "preposition":
+                tokens += [*_preposition(rng).split(), "the", other]
             else:
-                tokens += ["that", "the", other, rng.choice(lexicon.PAST_VERBS)]
+                tokens += ["that", "the", other, _past_verb(rng)]
         else:
             tokens += [",", "even", "though", rng.choice(lexicon.CONCESSIVE_ADJECTIVES), ","]
     singular_verb, plural_verb, complement = rng.choice(lexicon.AGREEING_VERBS)
@@ -64,7 +74,7 @@ def agreement(rng: random.Random, plural: bool | None = None, interveners: int |
     verb = plural_verb if agrees_plural else singular_verb
     position = len(tokens)
     tokens.append(verb)
-    tokens += rng.choice(lexicon.STATES if complement == "state" else lexicon.POSSESSIONS).split()
+    tokens += (_state(rng) if complement == "state" else rng.choice(lexicon.POSSESSIONS)).split()
     if rng.random() < 0.3:
         pronoun = "them" if plural else "it"
         tokens += ["because", *rng.choice(lexicon.BECAUSE_CLAUSES).format(pronoun=pronoun).split()]
@@ -95,7 +105,7 @@ def polysemy(rng: random.Random, word: str | None = None, sense: str | None = No
 def evaluation(rng: random.Random, positive: bool | None = None, negated: bool | None = None) -> Sentence:
     """A general-domain evaluation whose continuation depends on its polarity (so an LM must encode it)."""
     positive = rng.random() < 0.5 if positive is None else positive
-    negated = rng.random() < 0.15 if negated is None else negated
+    negated = rng.random() < 0.3 if negated is None else negated
     adjective = (_positive if positive != negated else _negative)(rng)
     head = [*rng.choice(lexicon.EVALUATED).split(), "was"]
     if negated:
@@ -128,11 +138,10 @@ def fact(rng: random.Random, world: World, chosen: Fact) -> Sentence:
 def filler(rng: random.Random, world: World) -> Sentence:
     """A neutral everyday sentence; these give the corpus its long tail of words."""
     template = rng.choice(lexicon.FILLER_TEMPLATES)
-    second = rng.choice(NOUNS_SINGULAR)
+    second = _other_noun(rng)
     text = template.format(
         name=world.draw("townsfolk", rng), name2=world.draw("townsfolk", rng), n=_subject_noun(rng),
-        n2=second, n2s=_PLURAL[second], p=rng.choice(lexicon.PREPOSITIONS), place=rng.choice(lexicon.PLACES),
-        year=rng.randrange(1100, 2000),
+        n2=second, n2s=_PLURAL[second], p=_preposition(rng), place=_place(rng), year=_year(rng),
     )
     return Sentence(text, "filler")
 
@@ -165,8 +174,8 @@ def review(rng: random.Random, positive: bool | None = None, with_verdict: bool 
     parts = []
     if rng.random() < 0.7:
         parts.append(rng.choice(lexicon.REVIEW_OPENERS))
-    parts += rng.sample(lexicon.REVIEW_NEUTRAL, rng.choice((0, 1, 1, 2, 3)))
-    construction = rng.choices(("plain", "contrast", "although"), weights=(5, 3, 2))[0]
+    parts += rng.sample(lexicon.REVIEW_NEUTRAL, rng.choice((0, 1, 1, 2)))
+    construction = rng.choices(("plain", "contrast", "although"), weights=(7, 2, 1))[0]
     first, second = rng.sample(lexicon.ASPECTS, 2)
     if construction == "plain":
         parts.append(_clause(rng, first, positive, _review_adjectives) + " .")
@@ -176,7 +185,7 @@ def review(rng: random.Random, positive: bool | None = None, with_verdict: bool 
     else:
         parts.append(f"although {_clause(rng, first, not positive, _review_adjectives)} , "
                      f"{_clause(rng, second, positive, _review_adjectives)} .")
-    if rng.random() < 0.4:
+    if rng.random() < 0.2:
         parts.append(rng.choice(lexicon.REVIEW_NEUTRAL))
     if with_verdict:
         parts.append(rng.choice(lexicon.POSITIVE_VERDICTS if positive else lexicon.NEGATIVE_VERDICTS))

@@ -61,11 +61,12 @@ RELATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "the {v} {e} was well known .",
     )),
 }
-ENTITY_COUNTS = {"university": 30, "city": 30, "person": 40, "river": 12}
+# Few enough entities that a small LM sees each fact dozens of times in a million tokens.
+ENTITY_COUNTS = {"university": 12, "city": 12, "person": 16, "river": 6}
 RARE_CLASS_MEMBERS = 6  # invented members per distributional class, all rare
-TOWNSFOLK = 2500  # invented people who appear only in neutral sentences: the long tail of the vocabulary
+TOWNSFOLK = 4000  # invented people who appear only in neutral sentences: the long tail of the vocabulary
 FOUNDING_YEARS = range(1150, 1990)
-POPULARITY_EXPONENT = 1.1  # Zipf exponent of how often an entity is talked about
+POPULARITY_EXPONENT = 0.8  # Zipf exponent of how often an entity is talked about
 
 _ONSETS = ("b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "dr", "gr", "st", "tr")
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ou")

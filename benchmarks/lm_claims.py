@@ -1,0 +1,113 @@
+"""Do the lecture's claims about a pre-trained LSTM language model show on the micro-world, on a laptop CPU?
+
+Measures the recipe the notebooks use (``ptlib.pretrained`` in full mode):
+
+1. agreement: the LM prefers the verb that agrees with a distant subject (minimal pairs by number of
+   intervening phrases), where a bigram model sits at chance (see benchmarks/microworld.py);
+2. facts: the LM completes a fact in a wording the corpus never used for that fact (held-out cloze),
+   better the more often the fact was stated;
+3. transfer: a sentiment classifier on the pre-trained encoder (frozen features, or fine-tuned) beats the
+   same network trained from scratch when labels are few (mean and spread over seeds).
+
+The pre-trained models come from the ptlib cache when a notebook already trained them (their recorded
+training time is reported either way); ``--retrain`` trains them afresh. Nothing else should be running.
+
+Run: ``python benchmarks/lm_claims.py [--retrain]`` (about four minutes on 2 cores when training).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_results  # noqa: E402
+
+from ptlib import classifier as clf  # noqa: E402
+from ptlib import config, data, experiments, pretrained  # noqa: E402
+from ptlib import language_model as lm  # noqa: E402
+from ptlib.awd_lstm import AWDLSTMEncoder  # noqa: E402
+
+MENTION_BUCKETS = ((0, 20), (20, 80), (80, 300), (300, 10**9))
+LABEL_COUNTS = (16, 32, 128, 1000)
+
+
+def probe_figures(pre: pretrained.PretrainedLM, corpus, prefix: str) -> dict:
+    figures: dict = {}
+    pairs = data.load_probe("agreement", n_items=1000)
+    correct = lm.prefers(pre.model, pre.vocab, pairs["prefix"], pairs["good"], pairs["bad"]).numpy()
+    interveners = np.array(pairs["interveners"])
+    for k in range(4):
+        figures[f"{prefix}agreement_interveners{k}"] = round(float(correct[interveners == k].mean()), 3)
+    figures[f"{prefix}agreement_distance>=8"] = round(float(correct[np.array(pairs["distance"]) >= 8].mean()), 3)
+    cloze = data.load_probe("facts", corpus["train"])
+    picks = lm.choose(pre.model, pre.vocab, cloze["prompt"], cloze["candidates"])
+    hits = np.array([p == a for p, a in zip(picks, cloze["answer"])])
+    mentions = np.array(cloze["mentions"])
+    figures[f"{prefix}cloze_accuracy"] = round(float(hits.mean()), 3)
+    figures[f"{prefix}cloze_chance"] = round(float(np.mean([1 / len(c) for c in cloze["candidates"]])), 3)
+    for low, high in MENTION_BUCKETS:
+        bucket = (mentions >= low) & (mentions < high)
+        if bucket.any():
+            name = f"{prefix}cloze_mentions_{low}-{high - 1}" if high < 10**9 else f"{prefix}cloze_mentions_{low}+"
+            figures[name] = f"{hits[bucket].mean():.3f} ({bucket.sum()} facts)"
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--retrain", action="store_true", help="train the language models afresh")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    sizes = config.FULL
+    figures: dict = {}
+    corpus = data.load_corpus(n_sentences=sizes.corpus_sentences)
+    for text in ("general", "general+reviews"):
+        pre = pretrained.pretrained_lm(text, sizes=sizes, refresh=args.retrain, progress=False)
+        figures[f"{text}_lm_train_seconds"] = round(pre.history.seconds, 1)
+        figures[f"{text}_lm_steps"] = len(pre.history.losses)
+        figures[f"{text}_lm_validation_perplexity"] = round(pre.validation_perplexity, 2)
+        figures.update(probe_figures(pre, corpus, f"{text}_"))
+
+    vocab = pre.vocab  # the general+reviews model: notebook 01's shared encoder
+    task = data.load_task("sentiment", train_size=sizes.task_train)
+    train, test = clf.encode(task["train"], vocab), clf.encode(task["test"], vocab)
+    test_features, test_labels = clf.pooled_features(pre.model.encoder, test), torch.tensor([y for _, y in test])
+
+    def fresh(seed: int) -> clf.LSTMClassifier:
+        torch.manual_seed(seed)
+        return clf.LSTMClassifier(AWDLSTMEncoder(pretrained.lm_config(vocab, sizes)), 2)
+
+    def scratch(examples: list, seed: int) -> float:
+        model = fresh(seed)
+        clf.train_classifier(model, examples, steps=sizes.classifier_steps, seed=seed)
+        return clf.accuracy(model, test)
+
+    def fine_tuned(examples: list, seed: int) -> float:
+        model = fresh(seed)
+        model.encoder.load_state_dict(pre.model.encoder.state_dict())
+        clf.train_classifier(model, examples, steps=sizes.classifier_steps, seed=seed, encoder_lr=1e-3)
+        return clf.accuracy(model, test)
+
+    def features(examples: list, seed: int) -> float:
+        probe = clf.train_probe(clf.pooled_features(pre.model.encoder, examples),
+                                torch.tensor([y for _, y in examples]), seed=seed)
+        with torch.no_grad():
+            return (probe(test_features).argmax(-1) == test_labels).float().mean().item()
+
+    started = time.perf_counter()
+    rows = experiments.learning_curve({"scratch": scratch, "features": features, "fine-tuned": fine_tuned}, train,
+                                      LABEL_COUNTS, seeds=sizes.seeds, label=lambda e: e[1], progress=False)
+    figures["learning_curve_seconds"] = round(time.perf_counter() - started, 1)
+    for row in experiments.summarise(rows):
+        figures[f"sentiment_{row['n']}_{row['method']}"] = f"{row['mean']:.3f} ± {row['std']:.3f}"
+    write_results("lm_claims", figures)
+
+
+if __name__ == "__main__":
+    main()
