@@ -91,7 +91,7 @@ def main() -> None:
     def fine_tuned(examples: list, seed: int) -> float:
         model = fresh(seed)
         model.encoder.load_state_dict(pre.model.encoder.state_dict())
-        clf.train_classifier(model, examples, steps=sizes.classifier_steps, seed=seed, encoder_lr=1e-3)
+        clf.train_classifier(model, examples, steps=sizes.classifier_steps, seed=seed, encoder_lr=5e-4)
         return clf.accuracy(model, test)
 
     def features(examples: list, seed: int) -> float:
