@@ -77,8 +77,6 @@ def main() -> None:
     vocab = pre.vocab  # the general+reviews model: notebook 01's shared encoder
     task = data.load_task("sentiment", train_size=sizes.task_train)
     train, test = clf.encode(task["train"], vocab), clf.encode(task["test"], vocab)
-    test_features, test_labels = clf.pooled_features(pre.model.encoder, test), torch.tensor([y for _, y in test])
-
     def fresh(seed: int) -> clf.LSTMClassifier:
         torch.manual_seed(seed)
         return clf.LSTMClassifier(AWDLSTMEncoder(pretrained.lm_config(vocab, sizes)), 2)
@@ -95,10 +93,7 @@ def main() -> None:
         return clf.accuracy(model, test)
 
     def features(examples: list, seed: int) -> float:
-        probe = clf.train_probe(clf.pooled_features(pre.model.encoder, examples),
-                                torch.tensor([y for _, y in examples]), seed=seed)
-        with torch.no_grad():
-            return (probe(test_features).argmax(-1) == test_labels).float().mean().item()
+        return clf.probe_accuracy(pre.model.encoder, examples, test, seed)
 
     started = time.perf_counter()
     rows = experiments.learning_curve({"scratch": scratch, "features": features, "fine-tuned": fine_tuned}, train,

@@ -191,3 +191,12 @@ def train_probe(features: torch.Tensor, labels: torch.Tensor, *, n_classes: int 
         F.cross_entropy(probe(features), labels).backward()
         optimizer.step()
     return probe.eval()
+
+
+def probe_accuracy(encoder: AWDLSTMEncoder, train: Sequence[tuple[list[int], int]],
+                   test: Sequence[tuple[list[int], int]], seed: int = 0) -> float:
+    """Test accuracy of a linear probe trained on a frozen encoder's pooled features ("features off-the-shelf")."""
+    probe = train_probe(pooled_features(encoder, train), torch.tensor([y for _, y in train]), seed=seed)
+    with torch.no_grad():
+        predictions = probe(pooled_features(encoder, test)).argmax(-1)
+    return (predictions == torch.tensor([y for _, y in test])).float().mean().item()

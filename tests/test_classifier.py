@@ -60,6 +60,7 @@ def test_probe_on_pooled_features():
     assert features.shape == (len(TEXTS), 24)
     probe = clf.train_probe(features, torch.tensor(LABELS))
     assert (probe(features).argmax(-1) == torch.tensor(LABELS)).float().mean() == 1.0
+    assert clf.probe_accuracy(_model(vocab).encoder, examples, examples) == 1.0
     with pytest.raises(ValueError, match="one label per feature row"):
         clf.train_probe(features, torch.tensor(LABELS[:3]))
 
