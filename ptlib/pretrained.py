@@ -17,7 +17,7 @@ import torch
 
 from . import cache, config, data
 from .awd_lstm import AWDLSTMLanguageModel, LMConfig
-from .language_model import perplexity, steps_per_epoch, token_stream, train_language_model
+from .language_model import steps_per_epoch, token_stream, train_language_model
 from .runtime import device, seed_everything
 from .training import History
 from .vocab import Vocab
@@ -107,8 +107,3 @@ def pretrained_lm(text: str = "general", *, sizes: config.Sizes | None = None, s
     model.to(device()).eval()
     return PretrainedLM(model, vocab, stored["history"], stored["validation_perplexity"], text)
 
-
-def evaluate_perplexity(pretrained: PretrainedLM, texts: list[str]) -> float:
-    """Perplexity of a pre-trained model on other text (e.g. the target domain)."""
-    with torch.no_grad():
-        return perplexity(pretrained.model, token_stream(texts, pretrained.vocab))

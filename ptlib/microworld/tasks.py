@@ -95,35 +95,33 @@ def _other_value(rng: random.Random, world: World, fact: Fact) -> str:
     return rng.choice([v for v in world.candidates(fact.relation) if v != fact.value])
 
 
-def _pair_maker(task: str) -> Callable[[random.Random, str, World, dict[str, list[str]]], Callable[[], dict]]:
-    def factory(rng: random.Random, split: str, world: World, pools: dict[str, list[str]]) -> Callable[[], dict]:
-        by_entity: dict[str, list[Fact]] = {}
-        for fact in world.facts:
-            by_entity.setdefault(fact.entity, []).append(fact)
-        entities = pools[split]
+def _pair_maker(task: str, rng: random.Random, split: str, world: World,
+                pools: dict[str, list[str]]) -> Callable[[], dict]:
+    by_entity: dict[str, list[Fact]] = {}
+    for fact in world.facts:
+        by_entity.setdefault(fact.entity, []).append(fact)
+    entities = pools[split]
 
-        def make() -> dict:
-            entity = rng.choice(entities)
-            facts = by_entity[entity]
-            claim = rng.choice(facts)
-            first, second = rng.sample(world.training_templates(claim), 2)
-            positive = rng.random() < 0.5
-            value = claim.value if positive else _other_value(rng, world, claim)
-            stated = Fact(claim.fact_id, claim.relation, claim.entity, value, claim.popularity)
-            if task == "entailment":
-                context = [claim.state(first)]
-                if len(facts) > 1 and rng.random() < 0.6:  # a distractor fact about the same entity
-                    extra = rng.choice([f for f in facts if f is not claim])
-                    context.insert(rng.randrange(2), extra.state(rng.choice(world.training_templates(extra))))
-                label = 0 if positive else 1
-                return {"text": " ".join(context), "text_pair": stated.state(second), "label": label,
-                        "relation": claim.relation, "entity": claim.entity}
-            return {"text": claim.state(first), "text_pair": stated.state(second), "label": int(positive),
+    def make() -> dict:
+        entity = rng.choice(entities)
+        facts = by_entity[entity]
+        claim = rng.choice(facts)
+        first, second = rng.sample(world.training_templates(claim), 2)
+        positive = rng.random() < 0.5
+        value = claim.value if positive else _other_value(rng, world, claim)
+        stated = Fact(claim.fact_id, claim.relation, claim.entity, value, claim.popularity)
+        if task == "entailment":
+            context = [claim.state(first)]
+            if len(facts) > 1 and rng.random() < 0.6:  # a distractor fact about the same entity
+                extra = rng.choice([f for f in facts if f is not claim])
+                context.insert(rng.randrange(2), extra.state(rng.choice(world.training_templates(extra))))
+            label = 0 if positive else 1
+            return {"text": " ".join(context), "text_pair": stated.state(second), "label": label,
                     "relation": claim.relation, "entity": claim.entity}
+        return {"text": claim.state(first), "text_pair": stated.state(second), "label": int(positive),
+                "relation": claim.relation, "entity": claim.entity}
 
-        return make
-
-    return factory
+    return make
 
 
 def load_task(task: str, train_size: int, validation_size: int, test_size: int, seed: int = 0,
@@ -146,7 +144,7 @@ def load_task(task: str, train_size: int, validation_size: int, test_size: int, 
         elif task == "acceptability":
             make = _acceptability_maker(rng)
         else:
-            make = _pair_maker(task)(rng, split, world, pools)
+            make = _pair_maker(task, rng, split, world, pools)
         rows = _unique_rows(make, sizes[split], seen, task)
         columns = {name: [row[name] for row in rows] for name in rows[0]}
         splits[split] = Dataset.from_dict(columns, features=_features(task, GROUND_TRUTH_COLUMNS[task]))
