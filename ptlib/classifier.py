@@ -13,6 +13,7 @@ Three ways to use the encoder, compared in notebook 01:
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import torch
@@ -23,7 +24,7 @@ from torch import nn
 from .awd_lstm import AWDLSTMEncoder
 from .runtime import device as default_device
 from .training import History, fit
-from .vocab import PAD_ID, Vocab, pad_batch
+from .vocab import PAD_ID, UNK_ID, Vocab, pad_batch
 
 PAIR_SEPARATOR = " [SEP] "
 
@@ -43,12 +44,24 @@ class ConcatPooling(nn.Module):
 
 
 class LSTMClassifier(nn.Module):
-    """Encoder -> concat pooling -> head. ``hidden=0`` makes the head a single linear layer."""
+    """Encoder -> concat pooling -> head. ``hidden=0`` makes the head a single linear layer.
 
-    def __init__(self, encoder: AWDLSTMEncoder, n_classes: int, hidden: int = 50, dropout: float = 0.1):
+    With ``bptt`` set, a long document is read as ULMFiT reads it ("BPTT for text classification"):
+    in windows of ``bptt`` tokens, each window starting from the state the previous one ended in, with
+    every window's outputs kept for pooling. ``grad_windows`` lets only the last windows back-propagate
+    (earlier ones run without a graph), which bounds memory for documents of any length.
+    """
+
+    def __init__(self, encoder: AWDLSTMEncoder, n_classes: int, hidden: int = 50, dropout: float = 0.1,
+                 bptt: int | None = None, grad_windows: int | None = None):
         super().__init__()
+        if bptt is not None and bptt < 1:
+            raise ValueError(f"bptt must be a positive number of tokens, got {bptt}")
+        if grad_windows is not None and grad_windows < 1:
+            raise ValueError(f"grad_windows must be at least 1, got {grad_windows}")
         self.encoder = encoder
         self.pooling = ConcatPooling()
+        self.bptt, self.grad_windows = bptt, grad_windows
         features = 3 * encoder.output_size
         if hidden:
             self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(features, hidden), nn.ReLU(),
@@ -58,8 +71,22 @@ class LSTMClassifier(nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         # input_ids, attention_mask: [batch, time] -> logits [batch, n_classes]
-        layer_outputs, _ = self.encoder(input_ids)
-        return self.head(self.pooling(layer_outputs[-1], attention_mask))
+        if input_ids.dim() != 2 or input_ids.numel() == 0:
+            raise ValueError(f"expected a non-empty [batch, time] batch of token ids, got {tuple(input_ids.shape)}")
+        return self.head(self.pooling(self.read(input_ids), attention_mask))
+
+    def read(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """The last layer's outputs [batch, time, size], in BPTT windows when ``bptt`` is set."""
+        if self.bptt is None or input_ids.size(1) <= self.bptt:
+            return self.encoder(input_ids)[0][-1]
+        starts = list(range(0, input_ids.size(1), self.bptt))
+        first_with_grad = 0 if self.grad_windows is None else max(0, len(starts) - self.grad_windows)
+        outputs, state = [], None
+        for index, start in enumerate(starts):
+            with torch.set_grad_enabled(torch.is_grad_enabled() and index >= first_with_grad):
+                layer_outputs, state = self.encoder(input_ids[:, start : start + self.bptt], state)
+            outputs.append(layer_outputs[-1])
+        return torch.cat(outputs, 1)
 
     def freeze_encoder(self, frozen: bool = True) -> None:
         for parameter in self.encoder.parameters():
@@ -104,6 +131,36 @@ def predict(model: LSTMClassifier, examples: Sequence[tuple[list[int], int]], ba
     predictions = [model(b["input_ids"].to(target), b["attention_mask"].to(target)).argmax(-1).cpu()
                    for b in batches(examples, batch_size)]
     return torch.cat(predictions)
+
+
+@torch.no_grad()
+def predict_texts(model: LSTMClassifier, vocab: Vocab, texts: Sequence[str]) -> list[dict[str, float | int]]:
+    """Class probabilities for raw texts: one dict per text (``label``, ``probability``, ``known``).
+
+    ``known`` is the fraction of the text's words in the vocabulary; a text with none gets its prediction
+    (the model sees only [UNK]s) and a warning that says so. An empty text cannot be classified.
+    """
+    if isinstance(texts, str):
+        texts = [texts]
+    if not texts:
+        raise ValueError("no texts to classify: pass a list with at least one text")
+    examples = []
+    for index, text in enumerate(texts):
+        if not isinstance(text, str) or not text.split():
+            raise ValueError(f"text {index} is empty ({text!r}): a classifier needs at least one word")
+        examples.append((vocab.encode(text), -1))
+    model.eval()
+    target = next(model.parameters()).device
+    rows = []
+    for batch in batches(examples, 128):
+        probabilities = model(batch["input_ids"].to(target), batch["attention_mask"].to(target)).softmax(-1).cpu()
+        rows += [{"label": int(p.argmax()), "probability": float(p.max())} for p in probabilities]
+    for index, (row, (ids, _)) in enumerate(zip(rows, examples)):
+        row["known"] = sum(i != UNK_ID for i in ids) / len(ids)
+        if row["known"] == 0:
+            warnings.warn(f"text {index} ({texts[index][:40]!r}) has no word the model knows: its prediction "
+                          "is a guess from [UNK] tokens alone", stacklevel=2)
+    return rows
 
 
 def accuracy(model: LSTMClassifier, examples: Sequence[tuple[list[int], int]]) -> float:

@@ -17,9 +17,10 @@ import torch
 
 from . import cache, config, data
 from .awd_lstm import AWDLSTMLanguageModel, LMConfig
-from .language_model import steps_per_epoch, token_stream, train_language_model
+from .language_model import perplexity, steps_per_epoch, token_stream, train_language_model
 from .runtime import device, seed_everything
 from .training import History
+from .ulmfit import fine_tune_language_model
 from .vocab import Vocab
 
 PRETRAINING_TEXTS = ("general", "general+reviews")
@@ -107,3 +108,49 @@ def pretrained_lm(text: str = "general", *, sizes: config.Sizes | None = None, s
     model.to(device()).eval()
     return PretrainedLM(model, vocab, stored["history"], stored["validation_perplexity"], text)
 
+
+
+@dataclass
+class FineTunedLM:
+    """ULMFiT's stage 2: the general LM after fine-tuning on the target domain's unlabelled text."""
+
+    model: AWDLSTMLanguageModel
+    vocab: Vocab
+    history: History
+    perplexity_before: float  # of the general LM, on held-out reviews
+    perplexity_after: float
+
+
+def review_streams(vocab: Vocab, sizes: config.Sizes, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """(training, held-out) token streams of unlabelled reviews; the held-out ones are drawn with another seed."""
+    train = data.load_unlabelled_reviews(sizes.reviews_unlabelled, seed=seed)["text"]
+    held_out = data.load_unlabelled_reviews(max(100, sizes.reviews_unlabelled // 10), seed=seed + 1)["text"]
+    return token_stream(train, vocab), token_stream(held_out, vocab)
+
+
+def fine_tuned_lm(*, sizes: config.Sizes | None = None, seed: int = 0, discriminative: bool = True,
+                  slanted: bool = True, progress: bool = True, refresh: bool = False) -> FineTunedLM:
+    """The ``"general"`` LM fine-tuned on unlabelled reviews: from the cache, or fine-tuned now (and cached)."""
+    sizes = sizes or config.sizes()
+    general = pretrained_lm("general", sizes=sizes, seed=seed, progress=progress)
+
+    def build() -> dict:
+        model = general.model
+        train, held_out = review_streams(general.vocab, sizes, seed)
+        before = perplexity(model, held_out)
+        seed_everything(seed)
+        history = fine_tune_language_model(model, train, held_out, epochs=sizes.lm_finetune_epochs,
+                                           batch_size=sizes.lm_batch_size, bptt=sizes.lm_bptt,
+                                           discriminative=discriminative, slanted=slanted, seed=seed,
+                                           progress=progress)
+        return {"state_dict": {key: value.cpu() for key, value in model.state_dict().items()}, "history": history,
+                "perplexity_before": before, "perplexity_after": history.final("validation_perplexity")}
+
+    key = {**recipe("general", sizes, seed), "finetune_epochs": sizes.lm_finetune_epochs,
+           "discriminative": discriminative, "slanted": slanted}
+    stored = cache.cached("fine-tuned-lm", key, build, refresh=refresh)
+    model = AWDLSTMLanguageModel(lm_config(general.vocab, sizes))
+    model.load_state_dict(stored["state_dict"])
+    model.to(device()).eval()
+    return FineTunedLM(model, general.vocab, stored["history"], stored["perplexity_before"],
+                       stored["perplexity_after"])

@@ -6,6 +6,7 @@ from datasets import Dataset
 
 from ptlib import classifier as clf
 from ptlib.awd_lstm import AWDLSTMEncoder, LMConfig
+from ptlib.ulmfit import train_ulmfit_classifier
 from ptlib.vocab import Vocab
 
 TEXTS = [f"the film was {w} ." for w in ("good", "fine", "bad", "awful")] * 20
@@ -68,3 +69,54 @@ def test_probe_on_pooled_features():
 def test_no_examples_is_a_clear_error():
     with pytest.raises(ValueError, match="no examples"):
         clf.batches([], 4)
+
+
+def test_bptt_windows_read_a_long_document_exactly_like_one_pass():
+    vocab = Vocab.build(TEXTS)
+    model = _model(vocab).eval()
+    ids = torch.tensor([vocab.encode(" ".join(TEXTS[:4]))])  # 20 tokens
+    mask = torch.ones_like(ids, dtype=torch.bool)
+    whole = model(ids, mask)
+    model.bptt = 3  # 7 windows, the last one shorter
+    assert torch.allclose(model(ids, mask), whole, atol=1e-6)
+
+
+def test_only_the_last_windows_back_propagate_with_grad_windows():
+    vocab = Vocab.build(TEXTS + ["early words only here"])
+    first, rest = vocab.encode("early words only here"), vocab.encode(" ".join(TEXTS[:2]))
+    ids = torch.tensor([first + rest])
+    mask = torch.ones_like(ids, dtype=torch.bool)
+    early = torch.tensor(first)
+    for grad_windows, early_gets_gradient in [(None, True), (1, False)]:
+        model = _model(vocab)
+        model.bptt, model.grad_windows = 4, grad_windows
+        model(ids, mask).sum().backward()
+        grad = model.encoder.embedding.weight.grad
+        assert bool(grad[early].abs().sum() > 0) is early_gets_gradient
+        assert grad[torch.tensor(rest[-4:])].abs().sum() > 0  # the last window always learns
+    with pytest.raises(ValueError, match="bptt"):
+        clf.LSTMClassifier(model.encoder, 2, bptt=0)
+
+
+def test_empty_batches_and_texts_get_clear_messages():
+    vocab = Vocab.build(TEXTS)
+    model = _model(vocab)
+    with pytest.raises(ValueError, match="non-empty"):
+        model(torch.zeros(0, 5, dtype=torch.long), torch.zeros(0, 5, dtype=torch.bool))
+    with pytest.raises(ValueError, match="no examples"):
+        clf.batches([], 16)
+    with pytest.raises(ValueError, match="no labelled examples"):
+        train_ulmfit_classifier(model, [])
+    with pytest.raises(ValueError, match="text 1 is empty"):
+        clf.predict_texts(model, vocab, ["the film was good .", "   "])
+    with pytest.raises(ValueError, match="no texts"):
+        clf.predict_texts(model, vocab, [])
+
+
+def test_a_text_of_unknown_words_is_classified_with_a_warning():
+    vocab = Vocab.build(TEXTS)
+    model = _model(vocab)
+    with pytest.warns(UserWarning, match="no word the model knows"):
+        rows = clf.predict_texts(model, vocab, ["the film was good .", "zzz qqq"])
+    assert [row["known"] for row in rows] == [1.0, 0.0]
+    assert all(row["label"] in (0, 1) and 0.5 <= row["probability"] <= 1 for row in rows)

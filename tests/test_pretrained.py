@@ -33,3 +33,16 @@ def test_both_texts_share_one_vocabulary_and_unknown_text_is_refused(tmp_path, m
     assert pretrained.recipe("general", TINY, 0) != pretrained.recipe("general+reviews", TINY, 0)
     with pytest.raises(ValueError, match="unknown pre-training text"):
         pretrained.pretrained_lm("wikipedia", sizes=TINY)
+
+
+def test_fine_tuned_lm_adapts_to_reviews_and_is_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTLIB_CACHE", str(tmp_path))
+    tuned = pretrained.fine_tuned_lm(sizes=TINY, progress=False)
+    # words the general text never shows make reviews very surprising until stage 2
+    assert tuned.perplexity_after < 0.9 * tuned.perplexity_before
+    assert len(list(tmp_path.glob("fine-tuned-lm-*.pt"))) == 1
+    general = pretrained.pretrained_lm("general", sizes=TINY, progress=False)
+    assert not torch.equal(general.model.decoder.bias, tuned.model.decoder.bias)  # the cached general LM is untouched
+    again = pretrained.fine_tuned_lm(sizes=TINY, progress=False)
+    assert again.perplexity_after == tuned.perplexity_after
+    assert pretrained.fine_tuned_lm(sizes=TINY, progress=False, slanted=False).perplexity_after != again.perplexity_after

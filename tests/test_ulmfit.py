@@ -68,3 +68,52 @@ def test_gradual_unfreezing_trains_exactly_the_top_groups():
         assert frozen == [i < len(groups) - top for i in range(len(groups))]
     with pytest.raises(ValueError, match="at least one"):
         ulmfit.freeze_all_but_top(groups, 0)
+
+
+def test_lm_groups_hold_every_parameter_once_with_the_tied_softmax_on_top():
+    from ptlib.awd_lstm import AWDLSTMLanguageModel
+
+    model = AWDLSTMLanguageModel(LMConfig(30, embedding=4, hidden=6, layers=2))
+    groups = ulmfit.lm_layer_groups(model)
+    ids = [[id(p) for p in g.parameters()] for g in groups]
+    assert sum(map(len, ids)) == len({i for group in ids for i in group}) == len(list(model.parameters()))
+    assert id(model.encoder.embedding.weight) in ids[-1] and id(model.decoder.bias) in ids[-1]
+
+
+def _toy_examples():
+    words = ["good", "fine", "bad", "awful"]
+    return [([9, 10, 5 + words.index(w)], int(w in ("good", "fine"))) for w in words] * 8
+
+
+def test_ulmfit_classifier_stages_unfreeze_top_down_and_learn():
+    torch.manual_seed(0)
+    model = LSTMClassifier(AWDLSTMEncoder(LMConfig(30, embedding=16, hidden=16, layers=2)), 2)
+    groups = ulmfit.classifier_layer_groups(model)
+    seen = []
+    original = ulmfit.fit
+
+    def spy(model_, *args, **kwargs):
+        seen.append(([all(p.requires_grad for p in g.parameters()) for g in groups],
+                     [group["lr"] for group in args[2].param_groups]))
+        return original(model_, *args, **kwargs)
+
+    ulmfit.fit = spy
+    try:
+        histories = ulmfit.train_ulmfit_classifier(model, _toy_examples(), steps_per_stage=40, lr=3e-2,
+                                                   validation=_toy_examples(), device=torch.device("cpu"))
+    finally:
+        ulmfit.fit = original
+    assert len(histories) == len(groups) == 4
+    assert [trainable for trainable, _ in seen] == [[False] * (4 - k) + [True] * k for k in range(1, 5)]
+    # the optimiser of the last stage holds every group, each rate 2.6 times below the one above
+    rates = seen[-1][1]
+    assert len(rates) == 4 and all(lower == pytest.approx(upper / 2.6) for lower, upper in zip(rates, rates[1:]))
+    assert histories[-1].final("validation_accuracy") == 1.0
+    assert all(p.requires_grad for p in model.parameters())  # nothing is left frozen
+
+
+def test_all_at_once_is_one_stage_of_equal_cost_with_one_rate():
+    model, groups = classifier_groups()
+    histories = ulmfit.train_ulmfit_classifier(model, _toy_examples(), steps_per_stage=10, gradual=False,
+                                               discriminative=False, device=torch.device("cpu"))
+    assert len(histories) == 1 and len(histories[0].steps) == 40
