@@ -6,7 +6,8 @@ from datasets import Dataset
 
 from ptlib.awd_lstm import AWDLSTMEncoder, LMConfig
 from ptlib.classifier import LSTMClassifier
-from ptlib.exercises import Feedback, language_modelling, start_here, transfer
+from ptlib.exercises import Feedback, language_modelling, start_here, transfer, ulmfit
+from ptlib.ulmfit import stlr_multiplier
 
 CORPUS = Dataset.from_dict({
     "text": ["the bank of the river .", "the bank approved it .", "a b c ."],
@@ -74,3 +75,28 @@ def test_attractor_accuracy():
     assert "swapped" in language_modelling.check_attractor_accuracy((1.0, 0.5), pairs).message
     assert not language_modelling.check_attractor_accuracy((0.2, 0.3), pairs)
     assert "interveners > 0" in language_modelling.check_attractor_accuracy((0.5, 2 / 3), pairs).message
+
+
+def test_stlr_exercise():
+    assert ulmfit.check_stlr(stlr_multiplier)
+    assert "no answer" in ulmfit.check_stlr(None).message
+    assert "function" in ulmfit.check_stlr(0.5).message
+
+    def no_ratio(t, total, cut_frac=0.1, ratio=32):
+        cut = int(total * cut_frac)
+        return t / cut if t < cut else 1 - (t - cut) / (cut * (1 / cut_frac - 1))
+
+    assert "peak/ratio" in ulmfit.check_stlr(no_ratio).message
+    assert "raised ZeroDivisionError" in ulmfit.check_stlr(lambda t, total, c, r: 1 / 0).message
+    assert "back at 1/ratio" in ulmfit.check_stlr(lambda t, total, c=0.1, r=32: max(stlr_multiplier(t, total), 0.5)
+                                                  if t > 20 else stlr_multiplier(t, total)).message
+
+
+def test_unfreezing_exercise():
+    assert ulmfit.check_unfrozen_groups({"lstm", "head"})
+    assert ulmfit.check_unfrozen_groups(["Head", "LSTM"])
+    assert "top-down" in ulmfit.check_unfrozen_groups({"embedding", "lstm"}).message
+    assert "first stage" in ulmfit.check_unfrozen_groups({"head"}).message
+    assert "unknown" in ulmfit.check_unfrozen_groups({"decoder"}).message
+    assert "set of group names" in ulmfit.check_unfrozen_groups("head").message
+    assert not ulmfit.check_unfrozen_groups({"embedding", "lstm", "head"})
