@@ -133,7 +133,6 @@ def predict(model: LSTMClassifier, examples: Sequence[tuple[list[int], int]], ba
     return torch.cat(predictions)
 
 
-@torch.no_grad()
 def predict_texts(model: LSTMClassifier, vocab: Vocab, texts: Sequence[str]) -> list[dict[str, float | int]]:
     """Class probabilities for raw texts: one dict per text (``label``, ``probability``, ``known``).
 
@@ -153,8 +152,9 @@ def predict_texts(model: LSTMClassifier, vocab: Vocab, texts: Sequence[str]) -> 
     target = next(model.parameters()).device
     rows = []
     for batch in batches(examples, 128):
-        probabilities = model(batch["input_ids"].to(target), batch["attention_mask"].to(target)).softmax(-1).cpu()
-        rows += [{"label": int(p.argmax()), "probability": float(p.max())} for p in probabilities]
+        with torch.no_grad():
+            logits = model(batch["input_ids"].to(target), batch["attention_mask"].to(target))
+        rows += [{"label": int(p.argmax()), "probability": float(p.max())} for p in logits.softmax(-1).cpu()]
     for index, (row, (ids, _)) in enumerate(zip(rows, examples)):
         row["known"] = sum(i != UNK_ID for i in ids) / len(ids)
         if row["known"] == 0:

@@ -121,11 +121,11 @@ class FineTunedLM:
     perplexity_after: float
 
 
-def review_streams(vocab: Vocab, sizes: config.Sizes, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    """(training, held-out) token streams of unlabelled reviews; the held-out ones are drawn with another seed."""
+def review_texts(sizes: config.Sizes, seed: int = 0) -> tuple[list[str], list[str]]:
+    """(training, held-out) unlabelled reviews for stage 2; the held-out ones are drawn with another seed."""
     train = data.load_unlabelled_reviews(sizes.reviews_unlabelled, seed=seed)["text"]
     held_out = data.load_unlabelled_reviews(max(100, sizes.reviews_unlabelled // 10), seed=seed + 1)["text"]
-    return token_stream(train, vocab), token_stream(held_out, vocab)
+    return list(train), list(held_out)
 
 
 def fine_tuned_lm(*, sizes: config.Sizes | None = None, seed: int = 0, discriminative: bool = True,
@@ -136,7 +136,7 @@ def fine_tuned_lm(*, sizes: config.Sizes | None = None, seed: int = 0, discrimin
 
     def build() -> dict:
         model = general.model
-        train, held_out = review_streams(general.vocab, sizes, seed)
+        train, held_out = (token_stream(texts, general.vocab) for texts in review_texts(sizes, seed))
         before = perplexity(model, held_out)
         seed_everything(seed)
         history = fine_tune_language_model(model, train, held_out, epochs=sizes.lm_finetune_epochs,
