@@ -73,3 +73,17 @@ BERT_PRETRAINING = {
     "sequence_length": "128 tokens for the first 90% of steps, 512 for the last 10%",
     "steps": 1_000_000, "batch_size": 256,
 }
+
+ELMO_SOURCE = "Peters et al. (2018), Deep Contextualized Word Representations, NAACL (table 4)"
+# Nearest neighbours of "play": GloVe's for the word type; the biLM's for a use of it in a sentence
+# (source sentence -> its nearest neighbour sentence), as the lecture shows them.
+ELMO_PLAY_GLOVE_NEIGHBOURS = ("playing", "game", "games", "played", "players", "plays", "player", "Play",
+                              "football", "multiplayer")
+ELMO_PLAY_BILM_NEIGHBOURS = (
+    ("Chico Ruiz made a spectacular play on Alusik's grounder ...",
+     "Kieffer, the only junior in the group, was commended for his ability to hit in the clutch, as well as "
+     "his all-round excellent play."),
+    ("Olivia De Havilland signed to do a Broadway play for Garson ...",
+     "... they were actors who had been handed fat roles in a successful play, and had talent enough to fill "
+     "the roles competently, with nice understatement."),
+)

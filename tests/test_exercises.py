@@ -6,7 +6,7 @@ from datasets import Dataset
 
 from ptlib.awd_lstm import AWDLSTMEncoder, LMConfig
 from ptlib.classifier import LSTMClassifier
-from ptlib.exercises import Feedback, language_modelling, start_here, transfer, ulmfit
+from ptlib.exercises import Feedback, contextual, language_modelling, start_here, transfer, ulmfit
 from ptlib.ulmfit import stlr_multiplier
 
 CORPUS = Dataset.from_dict({
@@ -100,3 +100,24 @@ def test_unfreezing_exercise():
     assert "unknown" in ulmfit.check_unfrozen_groups({"decoder"}).message
     assert "set of group names" in ulmfit.check_unfrozen_groups("head").message
     assert not ulmfit.check_unfrozen_groups({"embedding", "lstm", "head"})
+
+
+def test_best_sense_layer_exercise():
+    tables = {f"biLM layer {i}": pd.DataFrame({"contextual_1nn": scores})
+              for i, scores in enumerate([[0.4, 0.5], [0.8, 0.9], [0.95, 0.97]])}
+    assert contextual.check_best_sense_layer(2, tables)
+    assert contextual.check_best_sense_layer("2", tables)
+    assert "same vector for every use" in contextual.check_best_sense_layer(0, tables).message
+    assert "compare the means" in contextual.check_best_sense_layer(1, tables).message
+    assert "as a number" in contextual.check_best_sense_layer(3, tables).message
+    assert "as a number" in contextual.check_best_sense_layer(True, tables).message
+
+
+def test_nearest_word_exercise():
+    toy = {"bank": torch.tensor([1.0, 2.0, 0.0]), "river": torch.tensor([2.0, 4.2, 0.5]),
+           "money": torch.tensor([4.0, 4.0, 6.0]), "shore": torch.tensor([0.5, 1.5, -1.0])}
+    assert contextual.check_nearest_word("river", toy, "bank")
+    assert "dot product" in contextual.check_nearest_word("money", toy, "bank").message
+    assert "Euclidean" in contextual.check_nearest_word("shore", toy, "bank").message
+    assert "nearest to itself" in contextual.check_nearest_word("bank", toy, "bank").message
+    assert "one of the other words" in contextual.check_nearest_word("cash", toy, "bank").message
