@@ -6,7 +6,7 @@ from datasets import Dataset
 
 from ptlib.awd_lstm import AWDLSTMEncoder, LMConfig
 from ptlib.classifier import LSTMClassifier
-from ptlib.exercises import Feedback, contextual, language_modelling, start_here, transfer, ulmfit
+from ptlib.exercises import Feedback, contextual, elmo_checks, language_modelling, start_here, transfer, ulmfit
 from ptlib.ulmfit import stlr_multiplier
 
 CORPUS = Dataset.from_dict({
@@ -121,3 +121,21 @@ def test_nearest_word_exercise():
     assert "Euclidean" in contextual.check_nearest_word("shore", toy, "bank").message
     assert "nearest to itself" in contextual.check_nearest_word("bank", toy, "bank").message
     assert "one of the other words" in contextual.check_nearest_word("cash", toy, "bank").message
+
+
+def test_scalar_mix_exercise():
+    layers = torch.tensor([[1.0, 0.0, 2.0], [0.0, 1.0, 1.0], [3.0, -1.0, 0.0]])
+    w, gamma = torch.tensor([0.5, -1.0, 2.0]), 0.8
+    right = gamma * (torch.softmax(w, 0)[:, None] * layers).sum(0)
+    assert elmo_checks.check_scalar_mix(right, layers, w, gamma)
+    assert "softmax to w first" in elmo_checks.check_scalar_mix(gamma * (w[:, None] * layers).sum(0), layers, w,
+                                                                gamma).message
+    assert "multiply by gamma" in elmo_checks.check_scalar_mix(right / gamma, layers, w, gamma).message
+    assert "shape" in elmo_checks.check_scalar_mix(right.sum(), layers, w, gamma).message
+
+
+def test_morphology_layer_exercise():
+    probes = pd.DataFrame({"layer 0": [0.99], "layer 1": [0.9], "layer 2": [0.8]}, index=["number"])
+    assert elmo_checks.check_morphology_layer(0, probes)
+    assert "'number' row" in elmo_checks.check_morphology_layer(2, probes).message
+    assert "as a number" in elmo_checks.check_morphology_layer("0", probes).message
