@@ -14,6 +14,8 @@ Each module holds one concept and is small enough to read in one sitting:
   ``pretrained``: the course's cached pre-trained models
 - ``classifier``: a classifier on an encoder (from scratch, frozen features, fine-tuned); ``ulmfit``: STLR,
   discriminative rates, gradual unfreezing
+- ``bilm``: ELMo's bidirectional LM (character CNN, forward and backward LSTMs, one softmax); ``elmo``: the
+  cached pre-trained biLM, scalar mix, contextual vectors, layer probes, task models with and without ELMo
 - ``glove``: global word vectors (one per word type); ``neighbours``: cosine neighbours of words and of
   occurrences, 1-NN sense accuracy, projections; ``explorer``: the global-vs-contextual explorer widget
 - ``experiments``: learning curves over sizes and seeds; ``published``: the lecture's published figures

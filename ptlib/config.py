@@ -87,7 +87,7 @@ QUICK = Sizes(
     glove_epochs=25,
     glove_batch_size=1_024,
     bilm_dim=32,
-    bilm_epochs=1,
+    bilm_epochs=2,
     bilm_batch_size=64,
     bilm_lr=1e-2,
 )
@@ -121,7 +121,7 @@ FULL = Sizes(
     glove_batch_size=4_096,
     bilm_dim=64,
     bilm_epochs=2,
-    bilm_batch_size=128,
+    bilm_batch_size=64,
     bilm_lr=1e-2,
 )
 

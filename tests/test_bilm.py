@@ -1,0 +1,188 @@
+"""The biLM: characters in, each direction reads only its own side, targets shift right at both ends."""
+
+import math
+import random
+
+import pytest
+import torch
+
+from ptlib.bilm import (
+    EOS,
+    Batcher,
+    BiLM,
+    BiLMConfig,
+    CharVocab,
+    lm_targets,
+    perplexities,
+    reverse_padded,
+    sentence_batches,
+    train_bilm,
+)
+from ptlib.vocab import CLS_ID, PAD_ID, SEP_ID, UNK_ID, Vocab
+
+TEXTS = ["the cat sat on the mat .", "a dog ran .", "the dog sat near the cat .", "a cat ran to the dog ."]
+VOCAB = Vocab.build(TEXTS)
+CHARS = CharVocab.build(TEXTS)
+
+
+def make_model(seed: int = 0, **overrides) -> tuple[BiLM, Batcher]:
+    torch.manual_seed(seed)
+    settings = {"dim": 8, "char_embedding": 4, "char_filters": ((1, 4), (2, 4), (3, 6)), "max_chars": 10,
+                "softmax_cutoffs": (6,), **overrides}
+    config = BiLMConfig(vocab_size=len(VOCAB), char_vocab_size=len(CHARS), **settings)
+    return BiLM(config), Batcher(VOCAB, CHARS, config.max_chars)
+
+
+def test_words_are_spelled_between_markers_and_unseen_characters_are_unknown():
+    row = CHARS.encode_word("cat", 8)
+    assert len(row) == 8 and row[0] == CharVocab.BOW and row[4] == CharVocab.EOW and row[5:] == [CharVocab.PAD] * 3
+    assert CHARS.encode_word("cqt", 8)[2] == CharVocab.UNK  # "q" never occurred in the texts
+    assert CHARS.encode_word("cat", 8)[1:4] == CHARS.encode_word("tac", 8)[3:0:-1]
+    cut = CHARS.encode_word("catastrophe", 6)  # too long: cut, the end marker kept
+    assert len(cut) == 6 and cut[-1] == CharVocab.EOW
+    assert CHARS.encode_word(EOS, 5) == [CharVocab.BOW, CharVocab.EOS_CHAR, CharVocab.EOW, 0, 0]
+    with pytest.raises(ValueError, match="widest filter"):
+        BiLMConfig(vocab_size=10, char_vocab_size=10, max_chars=4)
+
+
+def test_batcher_wraps_sentences_and_spells_each_word_type_once():
+    batch = Batcher(VOCAB, CHARS, 10)([["the", "cat"], ["the", "dog", "sat"]])
+    assert batch["words"][0].tolist() == [CLS_ID, VOCAB.token_to_id("the"), VOCAB.token_to_id("cat"), SEP_ID, PAD_ID]
+    assert batch["mask"].tolist() == [[True] * 4 + [False], [True] * 5]
+    assert batch["chars"].shape == (6, 10)  # <S> the cat </S> dog sat: each spelled once
+    types = batch["types"]
+    assert types[0, 1] == types[1, 1] and types[0, 3] == types[1, 4]  # "the" and </S> share their rows
+    assert Batcher(VOCAB, CHARS, 10)([["zebra"]])["words"][0, 1] == UNK_ID
+    with pytest.raises(ValueError, match="sentence 1 must be a non-empty list"):
+        Batcher(VOCAB, CHARS, 10)([["a"], []])
+    with pytest.raises(ValueError, match="text.split"):
+        Batcher(VOCAB, CHARS, 10)(["a dog"])
+
+
+def test_reverse_padded_reverses_within_each_length_and_is_its_own_inverse():
+    x = torch.arange(10.0).view(2, 5, 1)
+    lengths = torch.tensor([3, 5])
+    flipped = reverse_padded(x, lengths)
+    assert flipped[..., 0].tolist() == [[2, 1, 0, 3, 4], [9, 8, 7, 6, 5]]  # padding (3, 4) stays in place
+    assert torch.equal(reverse_padded(flipped, lengths), x)
+
+
+def test_targets_shift_one_way_per_direction_and_stop_at_both_ends():
+    # <S> a b </S> PAD  and  <S> c </S> PAD PAD, with made-up ids
+    words = torch.tensor([[CLS_ID, 10, 11, SEP_ID, PAD_ID], [CLS_ID, 12, SEP_ID, PAD_ID, PAD_ID]])
+    forward, backward = lm_targets(words, words != PAD_ID)
+    assert forward.tolist() == [[10, 11, SEP_ID, PAD_ID, PAD_ID], [12, SEP_ID, PAD_ID, PAD_ID, PAD_ID]]
+    assert backward.tolist() == [[PAD_ID, CLS_ID, 10, 11, PAD_ID], [PAD_ID, CLS_ID, 12, PAD_ID, PAD_ID]]
+
+
+@pytest.mark.parametrize("char_inputs", [True, False])
+def test_forward_reads_left_to_right_and_backward_right_to_left(char_inputs):
+    model, batcher = make_model(char_inputs=char_inputs)
+    model.eval()
+    sentence = "the cat sat on the mat .".split()
+    changed = list(sentence)
+    t = 3  # word 3 ("on") sits at position t + 1 after <S>
+    changed[t] = "dog"
+    _, (f1, f2), (b1, b2) = model.states(batcher([sentence, changed]))
+    p = t + 1
+    for f in (f1, f2):
+        assert torch.allclose(f[0, :p], f[1, :p])  # nothing before the change sees it
+        assert not torch.allclose(f[0, p], f[1, p])
+    for b in (b1, b2):
+        assert torch.allclose(b[0, p + 1 :], b[1, p + 1 :])  # nothing after the change sees it
+        assert not torch.allclose(b[0, p], b[1, p])
+
+
+def test_padding_changes_nothing_and_the_loss_is_the_nll_of_the_shifted_words():
+    model, batcher = make_model()
+    model.eval()
+    short, long = "a dog ran .".split(), "the dog sat near the cat .".split()
+    alone = model.states(batcher([short]))
+    padded = model.states(batcher([short, long]))
+    n = len(short) + 2
+    assert torch.allclose(alone[0][0], padded[0][0, :n], atol=1e-6)
+    for direction in (1, 2):
+        for layer in range(2):
+            assert torch.allclose(alone[direction][layer][0], padded[direction][layer][0, :n], atol=1e-6)
+
+    batch = batcher([short])
+    _, (_, f2), (_, b2) = model.states(batch)
+    ids = [CLS_ID, *(VOCAB.token_to_id(w) for w in short), SEP_ID]
+    f_logp, b_logp = model.softmax.log_prob(f2[0]), model.softmax.log_prob(b2[0])
+    # forward: position i predicts word i + 1; backward: position i predicts word i - 1
+    forward_nll = -sum(f_logp[i, ids[i + 1]] for i in range(len(ids) - 1))
+    backward_nll = -sum(b_logp[i, ids[i - 1]] for i in range(1, len(ids)))
+    forward, backward = model.direction_losses(batch, reduction="sum")
+    assert torch.allclose(forward, forward_nll) and torch.allclose(backward, backward_nll)
+    assert torch.allclose(model.loss(batch), (forward_nll + backward_nll) / (2 * (len(ids) - 1)))
+
+
+def test_the_second_layer_adds_the_first_layers_output_back():
+    model, batcher = make_model()
+    with torch.no_grad():
+        for parameter in model.forward_lm.second.parameters():
+            parameter.zero_()  # an LSTM with zero weights outputs zeros: only the residual path is left
+    _, (f1, f2), _ = model.eval().states(batcher([["a", "dog", "ran", "."]]))
+    assert f1.abs().sum() > 0 and torch.equal(f2, f1)
+
+
+def test_every_sentence_is_batched_once_per_epoch_among_similar_lengths():
+    sentences = [["w"] * n for n in (5, 1, 3, 2, 4, 1, 5, 2)]
+    batches = list(sentence_batches(sentences, Batcher(VOCAB, CHARS, 10), 2, random.Random(0)))
+    lengths = [int(row.sum()) - 2 for batch in batches for row in batch["mask"]]
+    assert sorted(lengths) == [1, 1, 2, 2, 3, 4, 5, 5]
+    unshuffled = list(sentence_batches(sentences, Batcher(VOCAB, CHARS, 10), 2))
+    assert [b["words"].shape[1] - 2 for b in unshuffled] == [1, 2, 4, 5]  # sorted: little padding
+
+
+def test_dropout_is_on_in_training_and_off_in_eval():
+    model, batcher = make_model(dropout=0.5)
+    batch = batcher([s.split() for s in TEXTS])
+    model.train()
+    assert not torch.equal(model.loss(batch), model.loss(batch))
+    model.eval()
+    assert torch.equal(model.loss(batch), model.loss(batch))
+    layers, _ = model(batch)
+    assert torch.equal(layers, model(batch)[0])
+    no_dropout, _ = make_model(dropout=0.0)
+    no_dropout.train()
+    assert torch.equal(no_dropout.loss(batch), no_dropout.loss(batch))
+
+
+def test_unseen_words_get_their_own_character_based_vectors():
+    model, batcher = make_model()
+    model.eval()
+    x, _, _ = model.states(batcher([["the", "zebra", "quokka"]]))
+    zebra, quokka = x[0, 2], x[0, 3]  # neither is in the vocabulary: both are [UNK] for the softmax
+    assert zebra.abs().sum() > 0 and not torch.allclose(zebra, quokka)
+    word_model, _ = make_model(char_inputs=False)
+    x, _, _ = word_model.eval().states(batcher([["the", "zebra", "quokka"]]))
+    assert torch.equal(x[0, 2], x[0, 3])  # a word embedding has one [UNK] row for both
+
+
+def test_layers_stack_token_and_both_directions_per_word():
+    model, batcher = make_model()
+    model.eval()
+    batch = batcher([["a", "dog", "ran", "."], ["the", "cat"]])
+    layers, word_mask = model(batch)
+    assert layers.shape == (3, 2, 4, 16) and word_mask.tolist() == [[True] * 4, [True, True, False, False]]
+    x, (f1, f2), (b1, b2) = model.states(batch)
+    assert torch.equal(layers[0, 0], torch.cat([x[0, 1:5], x[0, 1:5]], -1))  # word i sits at position i + 1
+    assert torch.equal(layers[1, 1, :2], torch.cat([f1[1, 1:3], b1[1, 1:3]], -1))
+    assert torch.equal(layers[2, 1, :2], torch.cat([f2[1, 1:3], b2[1, 1:3]], -1))
+    assert (layers[:, 1, 2:] == 0).all()  # padding is zero
+
+
+def test_training_lowers_both_perplexities():
+    model, batcher = make_model()
+    sentences = [s.split() for s in TEXTS] * 8
+    before = perplexities(model, batcher, sentences)
+    assert model.training  # perplexities restores the mode it found
+    history = train_bilm(model, batcher, sentences, sentences[:4], epochs=15, batch_size=8, lr=2e-2,
+                         progress=False, device=torch.device("cpu"))
+    after = perplexities(model, batcher, sentences)
+    assert all(a < b / 2 for a, b in zip(after, before)), (before, after)
+    assert history.final("forward_perplexity") > 1 and history.final("backward_perplexity") > 1
+    probabilities = model.softmax.log_prob(torch.randn(3, 8)).exp().sum(-1)  # the adaptive softmax is exact
+    assert torch.allclose(probabilities, torch.ones(3), atol=1e-5)
+    assert math.isfinite(before[0]) and before[0] > 3
