@@ -62,8 +62,9 @@ def agreement_by_interveners(bilm: elmo.PretrainedBiLM, n_items: int) -> list[fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--retrain", action="store_true", help="train the biLM afresh")
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch (1 is faster on a busy CPU)")
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     sizes = config.FULL
     figures: dict = {}
     bilm = elmo.pretrained_bilm(sizes, refresh=args.retrain, progress=False)
