@@ -30,6 +30,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .runtime import device as default_device
+from .runtime import one_cpu_thread
 from .training import History, fit
 from .vocab import CLS_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS, Vocab
 
@@ -367,7 +368,8 @@ def train_bilm(model: BiLM, batcher: Batcher, train: Sequence[Sequence[str]],
         forward, backward = perplexities(m, batcher, validation)
         return {"forward_perplexity": forward, "backward_perplexity": backward}
 
-    return fit(model, lambda epoch: sentence_batches(train, batcher, batch_size, rng),
-               lambda m, batch: m.loss(batch), optimizer, epochs=epochs, scheduler=schedule,
-               evaluate=evaluate if validation else None, clip_grad=1.0, device=target, progress=progress,
-               desc="biLM")
+    with one_cpu_thread():
+        return fit(model, lambda epoch: sentence_batches(train, batcher, batch_size, rng),
+                   lambda m, batch: m.loss(batch), optimizer, epochs=epochs, scheduler=schedule,
+                   evaluate=evaluate if validation else None, clip_grad=1.0, device=target, progress=progress,
+                   desc="biLM")

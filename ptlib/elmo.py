@@ -39,7 +39,7 @@ from .classifier import train_probe
 from .microworld import lexicon
 from .microworld.probes import agreement_pairs, held_out_senses
 from .pretrained import shared_vocab
-from .runtime import device, seed_everything
+from .runtime import device, one_cpu_thread, seed_everything
 from .training import History, fit
 from .vocab import PAD_ID, SEP_ID, Vocab
 
@@ -89,6 +89,8 @@ class ScalarMix(nn.Module):
 
 @dataclass
 class PretrainedBiLM:
+    """A trained biLM with what it needs to read text: its word and character vocabularies."""
+
     model: BiLM
     vocab: Vocab
     char_vocab: CharVocab
@@ -131,8 +133,9 @@ def pretrained_bilm(sizes: config.Sizes | None = None, seed: int = 0, progress: 
     def build() -> dict:
         vocab = shared_vocab(sizes, seed)
         corpus = data.load_corpus(n_sentences=sizes.corpus_sentences, seed=seed)
-        char_vocab = CharVocab.build(corpus["train"]["text"])
-        train = [text.split() for text in corpus["train"]["text"]]
+        train_texts = corpus["train"]["text"]
+        char_vocab = CharVocab.build(train_texts)
+        train = [text.split() for text in train_texts]
         validation = [text.split() for text in corpus["validation"]["text"]]
         seed_everything(seed)
         model = BiLM(bilm_config(len(vocab), len(char_vocab), sizes))
@@ -182,13 +185,14 @@ def text_layers(bilm: PretrainedBiLM, texts: Sequence[str], batch_size: int = 25
     target = next(model.parameters()).device
     order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][1]))  # similar lengths: little padding
     outputs: list[torch.Tensor | None] = [None] * len(pieces)
-    for start in range(0, len(order), batch_size):
-        chunk = order[start : start + batch_size]
-        batch = {key: value.to(target) for key, value in batcher([pieces[k][1] for k in chunk]).items()}
-        stack, _ = model(batch)  # [3, batch, words, 2 * dim]
-        stack = stack.cpu()
-        for row, k in enumerate(chunk):
-            outputs[k] = stack[:, row, : len(pieces[k][1])].clone()
+    with one_cpu_thread():
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            batch = {key: value.to(target) for key, value in batcher([pieces[k][1] for k in chunk]).items()}
+            stack, _ = model(batch)  # [3, batch, words, 2 * dim]
+            stack = stack.cpu()
+            for row, k in enumerate(chunk):
+                outputs[k] = stack[:, row, : len(pieces[k][1])].clone()
     model.train(was_training)
     per_text: list[list[torch.Tensor]] = [[] for _ in texts]
     for (i, _), layers in zip(pieces, outputs):
@@ -419,8 +423,9 @@ def train_task_model(model: TaskModel, train: Sequence[dict], *, steps: int, bat
             loss = loss + mix_l2 * (m.mix.scalars**2).sum()
         return loss
 
-    return fit(model, lambda epoch: task_batches(train, batch_size, rng), loss_fn, optimizer, epochs=epochs,
-               device=device(), progress=progress, desc="task model")
+    with one_cpu_thread():  # small steps: see ptlib.runtime.one_cpu_thread
+        return fit(model, lambda epoch: task_batches(train, batch_size, rng), loss_fn, optimizer, epochs=epochs,
+                   device=device(), progress=progress, desc="task model")
 
 
 @torch.no_grad()

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from tqdm.auto import tqdm
 
 from . import cache, config, data, pretrained
 from .runtime import device as default_device
+from .runtime import one_cpu_thread
 from .vocab import SPECIAL_TOKENS, UNK_ID, Vocab
 
 # Published settings (Pennington et al., 2014, section 4.2).
@@ -91,7 +91,7 @@ def cooccurrences(texts: Iterable[str], vocab: Vocab, window: int = WINDOW) -> C
     sentence = torch.repeat_interleave(torch.arange(len(lengths)), torch.tensor(lengths, dtype=torch.int64))
     usable = stream >= len(SPECIAL_TOKENS)
     keys, weights = [], []
-    with _one_cpu_thread():
+    with one_cpu_thread():
         for distance in range(1, window + 1):
             left, right = stream[:-distance], stream[distance:]
             keep = (sentence[:-distance] == sentence[distance:]) & usable[:-distance] & usable[distance:]
@@ -165,7 +165,7 @@ def train_glove(
     rows, cols, values = counts.rows.to(target), counts.cols.to(target), counts.values.to(target)
     losses = []
     bar = tqdm(range(epochs), desc="GloVe", disable=not progress, leave=False)
-    with _one_cpu_thread():
+    with one_cpu_thread():
         for _ in bar:
             order = torch.randperm(len(counts), generator=generator).to(target)
             total = torch.zeros((), device=target)
@@ -178,18 +178,6 @@ def train_glove(
             losses.append(total.item() / len(counts))  # one sync per epoch, not per step
             bar.set_postfix(loss=f"{losses[-1]:.4f}")
     return (w + w_tilde).detach().cpu(), losses
-
-
-@contextmanager
-def _one_cpu_thread() -> Iterator[None]:
-    # GloVe's steps are many tiny operations: a second CPU thread saves little and, on a busy 2-core machine,
-    # made each step up to 100 times slower (threads waiting for each other). Restored afterwards.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def glove_recipe(sizes: config.Sizes, seed: int) -> dict:

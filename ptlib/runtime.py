@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -51,3 +53,19 @@ def describe() -> str:
         f"ptlib mode={config.mode()} | device={name} | torch {torch.__version__} | "
         f"{torch.get_num_threads()} CPU threads"
     )
+
+
+@contextmanager
+def one_cpu_thread() -> Iterator[None]:
+    """Run torch on one CPU thread inside the block; the previous count is restored afterwards.
+
+    For models whose steps are many small operations (GloVe, the biLM, small task models): a second thread
+    saves little on an idle 2-core CPU, and on a busy one the threads wait for each other, which made steps
+    7 (biLM) to 100 (GloVe) times slower than with one thread.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)

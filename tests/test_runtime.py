@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from ptlib import runtime
+from ptlib.runtime import one_cpu_thread
 
 
 def test_device_override_and_bad_values(monkeypatch):
@@ -34,3 +35,10 @@ def test_seeding_repeats_every_generator():
 def test_describe_names_mode_and_device(monkeypatch):
     monkeypatch.setenv("PTLIB_MODE", "quick")
     assert "mode=quick" in runtime.describe() and "torch" in runtime.describe()
+
+
+def test_one_cpu_thread_is_restored_afterwards():
+    before = torch.get_num_threads()
+    with one_cpu_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
