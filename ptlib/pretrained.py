@@ -1,156 +1,252 @@
-"""The course's pre-trained language models, trained once and cached for every later notebook.
+"""The course's pre-trained models, each trained once and cached for every later notebook: ``load(name)``.
 
-- ``"general"``: the general-domain micro-world corpus only (ULMFiT's stage 1; notebook 02's probes);
-- ``"general+reviews"``: all the unlabelled text there is, general corpus plus unlabelled reviews
-  (notebook 01's shared encoder).
+| name | what | notebooks |
+|---|---|---|
+| ``lm:general`` | AWD-LSTM LM on the general corpus (ULMFiT's stage 1) | 02, 03 |
+| ``lm:general+reviews`` | the same on all unlabelled text, reviews included | 01 |
+| ``lm:fine-tuned`` | ``lm:general`` fine-tuned on unlabelled reviews (ULMFiT's stage 2) | 03 |
+| ``bilm`` | ELMo's biLM on the general corpus | 04, 05 |
+| ``glove`` | GloVe vectors of the course vocabulary, from the general corpus | 05 |
 
-Both use one vocabulary, built from all the unlabelled text, so that a model fine-tuned on reviews or a
-classifier built on either encoder speaks the same ids. The cache key is the full configuration
-(corpus size, model and training settings, seed), so a change to any of them trains a fresh model.
+The cache key of a model is its name, the seed and the *whole* configuration dataclass of every section it is
+built from (:mod:`ptlib.config`), so a change to any field of those trains a fresh model: no field can be
+forgotten. Every model speaks the one course vocabulary (:func:`ptlib.data.course_vocab`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
-from . import cache, config, data
-from .awd_lstm import AWDLSTMLanguageModel, LMConfig
-from .language_model import perplexity, steps_per_epoch, token_stream, train_language_model
+from . import cache, config
+from .data import course_vocab, load_corpus, review_texts, unlabelled_texts
+from .data.characters import Batcher, CharVocab
+from .data.cooccurrences import cooccurrences
+from .data.streams import steps_per_epoch, token_stream
+from .data.vocab import Vocab
+from .models import awd_lstm, bilm
 from .runtime import device, seed_everything
-from .training import History
-from .ulmfit import fine_tune_language_model
-from .vocab import Vocab
+from .train.bilm import train_bilm
+from .train.glove import train_glove
+from .train.language_model import stream_perplexity, train_language_model
+from .train.loop import History
+from .train.schedules import linear_decay
+from .train.ulmfit import fine_tune_language_model
 
-PRETRAINING_TEXTS = ("general", "general+reviews")
-CACHE_NAME = "pretrained-lm"
-VOCAB_MIN_COUNT = 2
-# Bump to retrain every cached model after a change that the configuration does not capture.
-RECIPE_VERSION = 3
+# Bump to retrain every cached model after a change to a recipe that the configuration does not capture.
+RECIPE_VERSION = 4
 
 
 @dataclass
 class PretrainedLM:
-    model: AWDLSTMLanguageModel
+    """A trained left-to-right LM with its vocabulary; ``perplexity_before`` only for ``lm:fine-tuned``."""
+
+    model: awd_lstm.AWDLSTMLanguageModel
     vocab: Vocab
     history: History
     validation_perplexity: float
     text: str
-
-
-def unlabelled_texts(text: str, sizes: config.Sizes, seed: int = 0) -> tuple[list[str], list[str]]:
-    """(training texts, validation texts) for a pre-training text name."""
-    if text not in PRETRAINING_TEXTS:
-        raise ValueError(f"unknown pre-training text {text!r}; choose one of {', '.join(PRETRAINING_TEXTS)}")
-    corpus = data.load_corpus(n_sentences=sizes.corpus_sentences, seed=seed)
-    train, validation = list(corpus["train"]["text"]), list(corpus["validation"]["text"])
-    if text == "general+reviews":
-        train += data.load_unlabelled_reviews(sizes.reviews_unlabelled, seed=seed)["text"]
-    return train, validation
-
-
-def shared_vocab(sizes: config.Sizes | None = None, seed: int = 0) -> Vocab:
-    """The one vocabulary of the recurrent models: every word seen at least twice in the unlabelled text."""
-    sizes = sizes or config.sizes()
-    texts, _ = unlabelled_texts("general+reviews", sizes, seed)
-    return Vocab.build(texts, min_count=VOCAB_MIN_COUNT)
-
-
-# AWD-LSTM's dropouts regularise models trained for many epochs on big corpora. Ours sees about a million
-# tokens three times and under-fits: there, every dropout only slowed learning (benchmarks/lm_claims.py),
-# so the course's pre-trained models switch them off. Notebook 03 studies them on their own.
-NO_DROPOUT = {"embedding_dropout": 0.0, "input_dropout": 0.0, "hidden_dropout": 0.0, "weight_dropout": 0.0,
-              "output_dropout": 0.0}
-
-
-def lm_config(vocab: Vocab, sizes: config.Sizes) -> LMConfig:
-    return LMConfig(vocab_size=len(vocab), embedding=sizes.lm_embedding, hidden=sizes.lm_hidden,
-                    layers=sizes.lm_layers, **NO_DROPOUT)
-
-
-def recipe(text: str, sizes: config.Sizes, seed: int) -> dict:
-    """Everything that determines the trained model: the cache key."""
-    return {"recipe": RECIPE_VERSION, "text": text, "seed": seed, "corpus_sentences": sizes.corpus_sentences,
-            "reviews_unlabelled": sizes.reviews_unlabelled, "embedding": sizes.lm_embedding,
-            "hidden": sizes.lm_hidden, "layers": sizes.lm_layers, "epochs": sizes.lm_epochs,
-            "batch_size": sizes.lm_batch_size, "bptt": sizes.lm_bptt, "lr": sizes.lm_lr}
-
-
-def pretrained_lm(text: str = "general", *, sizes: config.Sizes | None = None, seed: int = 0,
-                  progress: bool = True, refresh: bool = False) -> PretrainedLM:
-    """The pre-trained LM for ``text``: from the cache, or trained now (and cached)."""
-    sizes = sizes or config.sizes()
-
-    def build() -> dict:
-        vocab = shared_vocab(sizes, seed)
-        train_texts, validation_texts = unlabelled_texts(text, sizes, seed)
-        train, validation = token_stream(train_texts, vocab), token_stream(validation_texts, vocab)
-        seed_everything(seed)
-        model = AWDLSTMLanguageModel(lm_config(vocab, sizes))
-        optimizer = torch.optim.Adam(model.parameters(), lr=sizes.lm_lr)
-        # A linear decay to 5% of the peak rate: a constant rate left the final model wherever its last
-        # noisy steps put it (agreement accuracy swung between runs); decaying settles it.
-        total = steps_per_epoch(train.numel(), sizes.lm_batch_size, sizes.lm_bptt) * sizes.lm_epochs
-        schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.05, 1 - step / total))
-        history = train_language_model(model, train, validation, epochs=sizes.lm_epochs,
-                                       batch_size=sizes.lm_batch_size, bptt=sizes.lm_bptt, optimizer=optimizer,
-                                       scheduler=schedule, seed=seed, progress=progress,
-                                       desc=f"pre-training on {text} text")
-        state = {key: value.cpu() for key, value in model.state_dict().items()}
-        return {"state_dict": state, "vocab": vocab, "history": history,
-                "validation_perplexity": history.final("validation_perplexity")}
-
-    stored = cache.cached(CACHE_NAME, recipe(text, sizes, seed), build, refresh=refresh)
-    vocab = stored["vocab"]
-    model = AWDLSTMLanguageModel(lm_config(vocab, sizes))
-    model.load_state_dict(stored["state_dict"])
-    model.to(device()).eval()
-    return PretrainedLM(model, vocab, stored["history"], stored["validation_perplexity"], text)
-
+    perplexity_before: float | None = None  # the general LM's, on the same held-out reviews
 
 
 @dataclass
-class FineTunedLM:
-    """ULMFiT's stage 2: the general LM after fine-tuning on the target domain's unlabelled text."""
+class PretrainedBiLM:
+    """A trained biLM with what it needs to read text: its word and character vocabularies."""
 
-    model: AWDLSTMLanguageModel
+    model: bilm.BiLM
     vocab: Vocab
+    char_vocab: CharVocab
     history: History
-    perplexity_before: float  # of the general LM, on held-out reviews
-    perplexity_after: float
+    forward_perplexity: float
+    backward_perplexity: float
+
+    @property
+    def batcher(self) -> Batcher:
+        return Batcher(self.vocab, self.char_vocab, self.model.config.max_chars)
+
+    @property
+    def dim(self) -> int:
+        """The width of every layer's vectors: 2 * the biLM's width (a forward and a backward half)."""
+        return 2 * self.model.config.dim
 
 
-def review_texts(sizes: config.Sizes, seed: int = 0) -> tuple[list[str], list[str]]:
-    """(training, held-out) unlabelled reviews for stage 2; the held-out ones are drawn with another seed."""
-    train = data.load_unlabelled_reviews(sizes.reviews_unlabelled, seed=seed)["text"]
-    held_out = data.load_unlabelled_reviews(max(100, sizes.reviews_unlabelled // 10), seed=seed + 1)["text"]
-    return list(train), list(held_out)
+@dataclass
+class GloVe:
+    """Word vectors with their vocabulary: row ``i`` of ``vectors`` belongs to ``vocab.tokens[i]``."""
+
+    vectors: torch.Tensor  # float32 [len(vocab), dim]
+    vocab: Vocab
+    # True for words seen in the training text; the others (special tokens, words of the reviews only) keep
+    # their random start.
+    observed: torch.Tensor  # bool [len(vocab)]
+    losses: list[float]  # per epoch: mean weighted squared error per entry
+    seconds: float  # time to count and train
 
 
-def fine_tuned_lm(*, sizes: config.Sizes | None = None, seed: int = 0, discriminative: bool = True,
-                  slanted: bool = True, progress: bool = True, refresh: bool = False) -> FineTunedLM:
-    """The ``"general"`` LM fine-tuned on unlabelled reviews: from the cache, or fine-tuned now (and cached)."""
-    sizes = sizes or config.sizes()
-    general = pretrained_lm("general", sizes=sizes, seed=seed, progress=progress)
+def lm_architecture(vocab: Vocab, recipe: config.LMRecipe) -> awd_lstm.LMConfig:
+    """The AWD-LSTM of the course's LMs for ``vocab``, every dropout at the recipe's rate."""
+    p = recipe.dropout
+    return awd_lstm.LMConfig(vocab_size=len(vocab), embedding=recipe.embedding, hidden=recipe.hidden,
+                             layers=recipe.layers, embedding_dropout=p, input_dropout=p, hidden_dropout=p,
+                             weight_dropout=p, output_dropout=p)
 
-    def build() -> dict:
-        model = general.model
-        train, held_out = (token_stream(texts, general.vocab) for texts in review_texts(sizes, seed))
-        before = perplexity(model, held_out)
+
+def _state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {key: value.cpu() for key, value in model.state_dict().items()}
+
+
+def _on_device(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> torch.nn.Module:
+    model.load_state_dict(state)
+    return model.to(device()).eval()
+
+
+# --- builders: train a model, return what the cache stores ----------------------------------------------------
+
+
+def _build_lm(text: str) -> Callable[[config.Sizes, int, bool], dict]:
+    def build(sizes: config.Sizes, seed: int, progress: bool) -> dict:
+        recipe = sizes.lm
+        vocab = course_vocab(sizes.corpus, seed)
+        train_texts, validation_texts = unlabelled_texts(text, sizes.corpus, seed)
+        train, validation = token_stream(train_texts, vocab), token_stream(validation_texts, vocab)
         seed_everything(seed)
-        history = fine_tune_language_model(model, train, held_out, epochs=sizes.lm_finetune_epochs,
-                                           batch_size=sizes.lm_batch_size, bptt=sizes.lm_bptt,
-                                           discriminative=discriminative, slanted=slanted, seed=seed,
-                                           progress=progress)
-        return {"state_dict": {key: value.cpu() for key, value in model.state_dict().items()}, "history": history,
-                "perplexity_before": before, "perplexity_after": history.final("validation_perplexity")}
+        model = awd_lstm.AWDLSTMLanguageModel(lm_architecture(vocab, recipe))
+        optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
+        total = steps_per_epoch(train.numel(), recipe.batch_size, recipe.bptt) * recipe.epochs
+        history = train_language_model(model, train, validation, epochs=recipe.epochs, batch_size=recipe.batch_size,
+                                       bptt=recipe.bptt, optimizer=optimizer, scheduler=linear_decay(optimizer, total),
+                                       seed=seed, progress=progress, desc=f"pre-training on {text} text")
+        return {"state_dict": _state(model), "vocab": vocab, "history": history,
+                "validation_perplexity": history.final("validation_perplexity")}
 
-    key = {**recipe("general", sizes, seed), "finetune_epochs": sizes.lm_finetune_epochs,
-           "discriminative": discriminative, "slanted": slanted}
-    stored = cache.cached("fine-tuned-lm", key, build, refresh=refresh)
-    model = AWDLSTMLanguageModel(lm_config(general.vocab, sizes))
-    model.load_state_dict(stored["state_dict"])
-    model.to(device()).eval()
-    return FineTunedLM(model, general.vocab, stored["history"], stored["perplexity_before"],
-                       stored["perplexity_after"])
+    return build
+
+
+def _restore_lm(text: str) -> Callable[[dict, config.Sizes], PretrainedLM]:
+    def restore(stored: dict, sizes: config.Sizes) -> PretrainedLM:
+        model = _on_device(awd_lstm.AWDLSTMLanguageModel(lm_architecture(stored["vocab"], sizes.lm)),
+                           stored["state_dict"])
+        return PretrainedLM(model, stored["vocab"], stored["history"], stored["validation_perplexity"], text,
+                            stored.get("perplexity_before"))
+
+    return restore
+
+
+def _build_fine_tuned_lm(sizes: config.Sizes, seed: int, progress: bool) -> dict:
+    general = load("lm:general", sizes, seed=seed, progress=progress)
+    model = general.model
+    train, held_out = (token_stream(texts, general.vocab) for texts in review_texts(sizes.corpus, seed))
+    before = stream_perplexity(model, held_out)
+    seed_everything(seed)
+    history = fine_tune_language_model(model, train, held_out, epochs=sizes.ulmfit.finetune_epochs,
+                                       lr=sizes.ulmfit.finetune_lr, batch_size=sizes.lm.batch_size,
+                                       bptt=sizes.lm.bptt, seed=seed, progress=progress)
+    return {"state_dict": _state(model), "vocab": general.vocab, "history": history, "perplexity_before": before,
+            "validation_perplexity": history.final("validation_perplexity")}
+
+
+def _build_bilm(sizes: config.Sizes, seed: int, progress: bool) -> dict:
+    vocab = course_vocab(sizes.corpus, seed)
+    corpus = load_corpus(n_sentences=sizes.corpus.sentences, seed=seed)
+    train_texts = corpus["train"]["text"]
+    char_vocab = CharVocab.build(train_texts)
+    train = [text.split() for text in train_texts]
+    validation = [text.split() for text in corpus["validation"]["text"]]
+    seed_everything(seed)
+    model = bilm.BiLM(_bilm_architecture(len(vocab), len(char_vocab), sizes.bilm))
+    history = train_bilm(model, Batcher(vocab, char_vocab, model.config.max_chars), train, validation,
+                         epochs=sizes.bilm.epochs, batch_size=sizes.bilm.batch_size, lr=sizes.bilm.lr,
+                         weight_decay=sizes.bilm.weight_decay, seed=seed, progress=progress)
+    return {"state_dict": _state(model), "vocab": vocab, "char_vocab": char_vocab, "history": history,
+            "forward_perplexity": history.final("forward_perplexity"),
+            "backward_perplexity": history.final("backward_perplexity")}
+
+
+def _bilm_architecture(vocab_size: int, char_vocab_size: int, recipe: config.BiLMRecipe) -> bilm.BiLMConfig:
+    return bilm.BiLMConfig(vocab_size=vocab_size, char_vocab_size=char_vocab_size, dim=recipe.dim,
+                           dropout=recipe.dropout)
+
+
+def _restore_bilm(stored: dict, sizes: config.Sizes) -> PretrainedBiLM:
+    architecture = _bilm_architecture(len(stored["vocab"]), len(stored["char_vocab"]), sizes.bilm)
+    return PretrainedBiLM(_on_device(bilm.BiLM(architecture), stored["state_dict"]), stored["vocab"],
+                          stored["char_vocab"], stored["history"], stored["forward_perplexity"],
+                          stored["backward_perplexity"])
+
+
+def _build_glove(sizes: config.Sizes, seed: int, progress: bool) -> dict:
+    vocab = course_vocab(sizes.corpus, seed)
+    # [:] reads the column at once; iterating a datasets column row by row took longer than the counting.
+    texts = load_corpus(n_sentences=sizes.corpus.sentences, seed=seed)["train"]["text"][:]
+    started = time.perf_counter()
+    counts = cooccurrences(texts, vocab, sizes.glove.window)
+    vectors, losses = train_glove(counts, sizes.glove, seed=seed, progress=progress)
+    observed = torch.zeros(len(vocab), dtype=torch.bool)
+    observed[counts.rows] = True
+    return {"vectors": vectors, "vocab": vocab, "observed": observed, "losses": losses,
+            "seconds": time.perf_counter() - started}
+
+
+def _restore_glove(stored: dict, _sizes: config.Sizes) -> GloVe:
+    return GloVe(stored["vectors"], stored["vocab"], stored["observed"], stored["losses"], stored["seconds"])
+
+
+# --- the registry ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    sections: tuple[str, ...]  # the configuration sections (whole dataclasses) the model is built from
+    build: Callable[[config.Sizes, int, bool], dict]
+    restore: Callable[[dict, config.Sizes], Any]
+
+
+MODELS: dict[str, _Entry] = {
+    "lm:general": _Entry(("corpus", "lm"), _build_lm("general"), _restore_lm("general")),
+    "lm:general+reviews": _Entry(("corpus", "lm"), _build_lm("general+reviews"), _restore_lm("general+reviews")),
+    "lm:fine-tuned": _Entry(("corpus", "lm", "ulmfit"), _build_fine_tuned_lm, _restore_lm("fine-tuned")),
+    "bilm": _Entry(("corpus", "bilm"), _build_bilm, _restore_bilm),
+    "glove": _Entry(("corpus", "glove"), _build_glove, _restore_glove),
+}
+
+
+class UnknownModelError(KeyError):
+    """A pre-trained model name that the course does not know."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
+
+
+def cache_key(name: str, sizes: config.Sizes, seed: int = 0) -> dict[str, Any]:
+    """Everything that determines the model: its name, the seed and the whole of each section it is built from."""
+    entry = _entry(name)
+    return {"model": name, "recipe": RECIPE_VERSION, "seed": seed,
+            **{section: dataclasses.asdict(getattr(sizes, section)) for section in entry.sections}}
+
+
+def load(name: str, sizes: config.Sizes | None = None, *, seed: int = 0, progress: bool = True,
+         refresh: bool = False) -> Any:
+    """The pre-trained model ``name``, on the run's device in eval mode: from the cache, or trained now (and cached).
+
+    ``sizes`` defaults to the run mode's; ``refresh=True`` trains again even when a cached model exists.
+    """
+    entry = _entry(name)
+    sizes = sizes or config.sizes()
+    stored = cache.cached(re.sub(r"[^A-Za-z0-9_.-]", "_", name), cache_key(name, sizes, seed),
+                          lambda: entry.build(sizes, seed, progress), refresh=refresh)
+    return entry.restore(stored, sizes)
+
+
+def _entry(name: str) -> _Entry:
+    if name in MODELS:
+        return MODELS[name]
+    close = difflib.get_close_matches(str(name), list(MODELS), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise UnknownModelError(f"no pre-trained model {name!r}.{hint} The models are: {', '.join(MODELS)}.")

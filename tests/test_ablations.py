@@ -3,10 +3,11 @@
 import pytest
 import torch
 
-from ptlib import ablations, config
-from ptlib.awd_lstm import AWDLSTMLanguageModel, LMConfig
+from ptlib import config
+from ptlib.experiments import ablations
+from ptlib.models.awd_lstm import AWDLSTMLanguageModel, LMConfig
 
-SIZES = config.sizes("quick", ulmfit_steps_per_stage=5, classifier_batch_size=4)
+SIZES = config.sizes("quick", ulmfit={"steps_per_stage": 5}, tasks={"classifier_batch_size": 4})
 
 
 def _lms():
@@ -38,6 +39,18 @@ def test_run_variant_trains_and_leaves_the_language_model_alone():
     assert all("validation_accuracy" in h.evaluations[-1] for h in histories)
     assert torch.equal(lms["fine-tuned"].encoder.embedding.weight, before)
     assert not torch.equal(model.encoder.embedding.weight, before)
+
+
+def test_run_variant_hands_each_variants_switches_to_the_classifier_recipe(monkeypatch):
+    calls = []
+    monkeypatch.setattr(ablations, "train_ulmfit_classifier", lambda model, train, **kw: calls.append(kw) or [])
+    examples = [([5, 6, 7 + label], label) for label in (0, 1)] * 4
+    for choice in ablations.VARIANTS:
+        ablations.run_variant(choice, _lms(), examples, examples, sizes=SIZES)
+    switches = [(kw["gradual"], kw["discriminative"], kw["slanted"]) for kw in calls]
+    assert switches == [(v.gradual, v.discriminative, v.slanted) for v in ablations.VARIANTS]
+    assert len(set(switches)) == 4  # the full recipe and one technique switched off at a time
+    assert all(kw["steps_per_stage"] == 5 and kw["batch_size"] == 4 for kw in calls)
 
 
 def test_unknown_names_are_refused_with_the_choices():

@@ -6,19 +6,10 @@ import random
 import pytest
 import torch
 
-from ptlib.bilm import (
-    EOS,
-    Batcher,
-    BiLM,
-    BiLMConfig,
-    CharVocab,
-    lm_targets,
-    perplexities,
-    reverse_padded,
-    sentence_batches,
-    train_bilm,
-)
-from ptlib.vocab import CLS_ID, PAD_ID, SEP_ID, UNK_ID, Vocab
+from ptlib.data.characters import EOS, Batcher, CharVocab, sentence_batches
+from ptlib.data.vocab import CLS_ID, PAD_ID, SEP_ID, UNK_ID, Vocab
+from ptlib.models.bilm import BiLM, BiLMConfig, lm_targets, reverse_padded
+from ptlib.train.bilm import perplexities, train_bilm
 
 TEXTS = ["the cat sat on the mat .", "a dog ran .", "the dog sat near the cat .", "a cat ran to the dog ."]
 VOCAB = Vocab.build(TEXTS)
@@ -47,12 +38,13 @@ def test_words_are_spelled_between_markers_and_unseen_characters_are_unknown():
 
 def test_batcher_wraps_sentences_and_spells_each_word_type_once():
     batch = Batcher(VOCAB, CHARS, 10)([["the", "cat"], ["the", "dog", "sat"]])
-    assert batch["words"][0].tolist() == [CLS_ID, VOCAB.token_to_id("the"), VOCAB.token_to_id("cat"), SEP_ID, PAD_ID]
-    assert batch["mask"].tolist() == [[True] * 4 + [False], [True] * 5]
+    the, cat = VOCAB.token_to_id("the"), VOCAB.token_to_id("cat")
+    assert batch["input_ids"][0].tolist() == [CLS_ID, the, cat, SEP_ID, PAD_ID]
+    assert batch["attention_mask"].tolist() == [[True] * 4 + [False], [True] * 5]
     assert batch["chars"].shape == (6, 10)  # <S> the cat </S> dog sat: each spelled once
     types = batch["types"]
     assert types[0, 1] == types[1, 1] and types[0, 3] == types[1, 4]  # "the" and </S> share their rows
-    assert Batcher(VOCAB, CHARS, 10)([["zebra"]])["words"][0, 1] == UNK_ID
+    assert Batcher(VOCAB, CHARS, 10)([["zebra"]])["input_ids"][0, 1] == UNK_ID
     with pytest.raises(ValueError, match="sentence 1 must be a non-empty list"):
         Batcher(VOCAB, CHARS, 10)([["a"], []])
     with pytest.raises(ValueError, match="text.split"):
@@ -80,17 +72,19 @@ def test_forward_reads_left_to_right_and_backward_right_to_left(char_inputs):
     model, batcher = make_model(char_inputs=char_inputs)
     model.eval()
     sentence = "the cat sat on the mat .".split()
-    changed = list(sentence)
-    t = 3  # word 3 ("on") sits at position t + 1 after <S>
-    changed[t] = "dog"
-    _, (f1, f2), (b1, b2) = model.states(batcher([sentence, changed]))
-    p = t + 1
-    for f in (f1, f2):
-        assert torch.allclose(f[0, :p], f[1, :p])  # nothing before the change sees it
-        assert not torch.allclose(f[0, p], f[1, p])
-    for b in (b1, b2):
-        assert torch.allclose(b[0, p + 1 :], b[1, p + 1 :])  # nothing after the change sees it
-        assert not torch.allclose(b[0, p], b[1, p])
+    # Every position, not only the middle one: a backward LM that read its input unreversed (and reversed only its
+    # output) would be right by accident at the centre of the sequence.
+    for t in range(len(sentence)):
+        changed = list(sentence)
+        changed[t] = "dog" if sentence[t] != "dog" else "cat"
+        _, (f1, f2), (b1, b2) = model.states(batcher([sentence, changed]))
+        p = t + 1  # word t sits at position t + 1, after <S>
+        for f in (f1, f2):
+            assert torch.allclose(f[0, :p], f[1, :p])  # nothing before the change sees it ...
+            assert all(not torch.allclose(f[0, j], f[1, j]) for j in range(p, len(sentence) + 2))  # ... all after do
+        for b in (b1, b2):
+            assert torch.allclose(b[0, p + 1 :], b[1, p + 1 :])  # nothing after the change sees it ...
+            assert all(not torch.allclose(b[0, j], b[1, j]) for j in range(p + 1))  # ... everything up to it does
 
 
 def test_padding_changes_nothing_and_the_loss_is_the_nll_of_the_shifted_words():
@@ -129,10 +123,10 @@ def test_the_second_layer_adds_the_first_layers_output_back():
 def test_every_sentence_is_batched_once_per_epoch_among_similar_lengths():
     sentences = [["w"] * n for n in (5, 1, 3, 2, 4, 1, 5, 2)]
     batches = list(sentence_batches(sentences, Batcher(VOCAB, CHARS, 10), 2, random.Random(0)))
-    lengths = [int(row.sum()) - 2 for batch in batches for row in batch["mask"]]
+    lengths = [int(row.sum()) - 2 for batch in batches for row in batch["attention_mask"]]
     assert sorted(lengths) == [1, 1, 2, 2, 3, 4, 5, 5]
     unshuffled = list(sentence_batches(sentences, Batcher(VOCAB, CHARS, 10), 2))
-    assert [b["words"].shape[1] - 2 for b in unshuffled] == [1, 2, 4, 5]  # sorted: little padding
+    assert [b["input_ids"].shape[1] - 2 for b in unshuffled] == [1, 2, 4, 5]  # sorted: little padding
 
 
 def test_dropout_is_on_in_training_and_off_in_eval():

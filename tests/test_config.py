@@ -6,17 +6,46 @@ import pytest
 
 from ptlib import config
 
+SECTIONS = ("corpus", "tasks", "lm", "ulmfit", "glove", "bilm")
 
-def test_default_is_full_and_quick_is_smaller(monkeypatch):
+
+def test_default_is_full_and_the_environment_picks_the_mode(monkeypatch):
     monkeypatch.delenv("PTLIB_MODE", raising=False)
-    assert config.mode() == "full" and config.sizes() == config.FULL
+    assert config.mode() == "full" and config.sizes() == config.FULL and config.sizes().mode == "full"
     monkeypatch.setenv("PTLIB_MODE", " Quick ")
-    assert config.mode() == "quick" and config.sizes().mode == "quick"
-    for field in dataclasses.fields(config.Sizes):
-        quick, full = getattr(config.QUICK, field.name), getattr(config.FULL, field.name)
-        if isinstance(quick, (int, float)) and field.name not in ("lm_lr", "lm_layers", "lm_batch_size",
-                                                                  "lm_bptt", "classifier_batch_size"):
-            assert quick <= full, field.name
+    assert config.mode() == "quick" and config.sizes() == config.QUICK
+    assert config.sizes("quick").mode == "quick" and config.sizes("full").mode == "full"
+
+
+def test_full_holds_the_dataclass_defaults():
+    # FULL is Sizes() itself; written out by hand for one field per section so that a changed default shows up
+    assert config.FULL == config.Sizes()
+    assert config.FULL.mode == "full"
+    assert (config.FULL.corpus.sentences, config.FULL.tasks.train, config.FULL.lm.hidden) == (80_000, 1_000, 256)
+    assert [f.name for f in dataclasses.fields(config.Sizes)] == ["mode", *SECTIONS]
+
+
+def test_quick_differs_from_full_exactly_in_the_quick_overrides():
+    quick, full = dataclasses.asdict(config.QUICK), dataclasses.asdict(config.FULL)
+    assert quick.pop("mode") == "quick" and full.pop("mode") == "full"
+    assert set(quick) == set(full) == set(SECTIONS) == set(config.QUICK_OVERRIDES)
+    differing = set()
+    for section in SECTIONS:
+        assert set(quick[section]) == set(full[section]), section
+        for name in full[section]:
+            if quick[section][name] != full[section][name]:
+                differing.add((section, name))
+    overridden = {(section, name) for section, fields in config.QUICK_OVERRIDES.items() for name in fields}
+    # every override really changes something, and nothing else changes
+    assert differing == overridden
+    for section, name in overridden:
+        assert quick[section][name] == config.QUICK_OVERRIDES[section][name], (section, name)
+
+
+def test_quick_is_no_bigger_than_full():
+    for section in SECTIONS:
+        for name, value in config.QUICK_OVERRIDES[section].items():
+            assert value <= getattr(getattr(config.FULL, section), name), (section, name)
 
 
 def test_unknown_mode_says_what_to_do(monkeypatch):
@@ -27,8 +56,33 @@ def test_unknown_mode_says_what_to_do(monkeypatch):
         config.sizes("medium")
 
 
-def test_overrides_replace_single_sizes_and_reject_unknown_names():
-    small = config.sizes("quick", corpus_sentences=10)
-    assert small.corpus_sentences == 10 and small.lm_epochs == config.QUICK.lm_epochs
-    with pytest.raises(TypeError, match="unknown size name"):
-        config.sizes("quick", corpus_sentence=10)
+def test_overrides_replace_single_fields_and_leave_the_rest():
+    small = config.sizes("quick", corpus={"sentences": 10}, lm={"epochs": 1, "hidden": 8})
+    assert small.mode == "quick"
+    assert (small.corpus.sentences, small.lm.epochs, small.lm.hidden) == (10, 1, 8)
+    expected = dataclasses.asdict(config.QUICK)
+    expected["corpus"]["sentences"] = 10
+    expected["lm"].update(epochs=1, hidden=8)
+    assert dataclasses.asdict(small) == expected
+    # the shared objects are frozen and not changed by an override
+    assert config.QUICK.corpus.sentences == config.QUICK_OVERRIDES["corpus"]["sentences"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        small.lm.epochs = 5  # type: ignore[misc]
+    assert config.FULL.override() == config.FULL
+    assert config.FULL.override(tasks={"seeds": 7}).tasks.seeds == 7 and config.FULL.tasks.seeds == 3
+
+
+@pytest.mark.parametrize(
+    "sections, message",
+    [
+        ({"lms": {"epochs": 1}}, r"unknown configuration section 'lms'; the sections are \['corpus', 'tasks'"),
+        ({"mode": {"x": 1}}, "unknown configuration section 'mode'"),
+        ({"lm": {"epoch": 1}}, r"unknown field\(s\) \['epoch'\] in lm; its fields are \["),
+        ({"corpus": {"sentences": 5, "sentence": 5, "words": 1}}, r"\['sentence', 'words'\] in corpus"),
+    ],
+)
+def test_override_rejects_unknown_sections_and_fields(sections, message):
+    with pytest.raises(TypeError, match=message):
+        config.FULL.override(**sections)
+    with pytest.raises(TypeError, match=message):
+        config.sizes("quick", **sections)

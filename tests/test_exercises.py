@@ -1,13 +1,14 @@
 """Exercise checks: right answers pass, and typical wrong answers get the explanation meant for them."""
 
+import math
+
 import pandas as pd
 import torch
 from datasets import Dataset
 
-from ptlib.awd_lstm import AWDLSTMEncoder, LMConfig
-from ptlib.classifier import LSTMClassifier
 from ptlib.exercises import Feedback, contextual, elmo_checks, language_modelling, start_here, transfer, ulmfit
-from ptlib.ulmfit import stlr_multiplier
+from ptlib.models.awd_lstm import AWDLSTMEncoder, LMConfig
+from ptlib.models.classifier import LSTMClassifier
 
 CORPUS = Dataset.from_dict({
     "text": ["the bank of the river .", "the bank approved it .", "a b c ."],
@@ -46,7 +47,8 @@ def test_storage():
 def test_frozen_encoder():
     model = LSTMClassifier(AWDLSTMEncoder(LMConfig(20, 4, 4, 1)), 2)
     assert "still train" in transfer.check_frozen_encoder(model).message
-    model.freeze_encoder()
+    for p in model.encoder.parameters():
+        p.requires_grad = False
     assert transfer.check_frozen_encoder(model)
     for p in model.head.parameters():
         p.requires_grad = False
@@ -77,8 +79,16 @@ def test_attractor_accuracy():
     assert "interveners > 0" in language_modelling.check_attractor_accuracy((0.5, 2 / 3), pairs).message
 
 
+def student_stlr(t, total, cut_frac=0.1, ratio=32):
+    """A student's answer, written from equation 3 of the paper (not from ptlib)."""
+    cut = math.floor(total * cut_frac)
+    p = t / cut if t < cut else 1 - (t - cut) / (cut * (1 / cut_frac - 1))
+    return (1 + p * (ratio - 1)) / ratio
+
+
 def test_stlr_exercise():
-    assert ulmfit.check_stlr(stlr_multiplier)
+    assert ulmfit.check_stlr(student_stlr)
+    assert not ulmfit.check_stlr(lambda t, total, c=0.1, r=32: student_stlr(t, total, c, r) * 1.01)
     assert "no answer" in ulmfit.check_stlr(None).message
     assert "function" in ulmfit.check_stlr(0.5).message
 
@@ -88,8 +98,8 @@ def test_stlr_exercise():
 
     assert "peak/ratio" in ulmfit.check_stlr(no_ratio).message
     assert "raised ZeroDivisionError" in ulmfit.check_stlr(lambda t, total, c, r: 1 / 0).message
-    assert "back at 1/ratio" in ulmfit.check_stlr(lambda t, total, c=0.1, r=32: max(stlr_multiplier(t, total), 0.5)
-                                                  if t > 20 else stlr_multiplier(t, total)).message
+    assert "back at 1/ratio" in ulmfit.check_stlr(lambda t, total, c=0.1, r=32: max(student_stlr(t, total), 0.5)
+                                                  if t > 20 else student_stlr(t, total)).message
 
 
 def test_unfreezing_exercise():

@@ -6,10 +6,10 @@ import torch
 from matplotlib.figure import Figure
 from test_neighbours import fake_embed
 
-from ptlib import explorer
-from ptlib.glove import GloVe
-from ptlib.microworld import probes
-from ptlib.vocab import Vocab
+from ptlib.analysis import explorer
+from ptlib.data.microworld import probes
+from ptlib.data.vocab import Vocab
+from ptlib.pretrained import GloVe
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def state(occurrences):
     vectors = torch.randn(len(vocab), 12, generator=torch.Generator().manual_seed(0))
     observed = torch.ones(len(vocab), dtype=torch.bool)
     observed[vocab.token_to_id("lone")] = False  # in the vocabulary, but never trained
-    return explorer.build_state(GloVe(vectors, vocab, observed), occurrences, fake_embed, k=5)
+    return explorer.build_state(GloVe(vectors, vocab, observed, [], 0.0), occurrences, fake_embed, k=5)
 
 
 def test_global_neighbours_are_the_word_index_ones(state):
@@ -92,7 +92,7 @@ def test_projection_figure_and_examples(state):
 
 
 def test_build_state_refuses_a_misaligned_embedder(occurrences):
-    glove = GloVe(torch.ones(6, 2), Vocab(["play"]), torch.ones(6, dtype=torch.bool))
+    glove = GloVe(torch.ones(6, 2), Vocab(["play"]), torch.ones(6, dtype=torch.bool), [], 0.0)
     with pytest.raises(ValueError, match="aligned with text.split"):
         explorer.build_state(glove, occurrences, lambda texts: [torch.zeros(1, 3) for _ in texts])
 

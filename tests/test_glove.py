@@ -1,4 +1,4 @@
-"""GloVe: co-occurrence counts, the weighting and the loss against their formulas, training, the cache, text files."""
+"""GloVe: co-occurrence counts, the weighting and the loss against their formulas, and training."""
 
 import math
 from collections import defaultdict
@@ -6,11 +6,12 @@ from collections import defaultdict
 import pytest
 import torch
 
-from ptlib import config, glove
-from ptlib.vocab import SPECIAL_TOKENS, Vocab
-
-TINY = config.sizes("quick", corpus_sentences=400, reviews_unlabelled=40, glove_dim=8, glove_epochs=3,
-                    glove_batch_size=256)
+from ptlib.config import GloVeRecipe
+from ptlib.data.cooccurrences import Cooccurrences, cooccurrences
+from ptlib.data.vocab import SPECIAL_TOKENS, Vocab
+from ptlib.models.glove import GloVeModel
+from ptlib.train.glove import train_glove
+from ptlib.train.objectives import glove_loss, glove_weighting
 
 
 def brute_force_counts(texts, vocab, window):
@@ -29,7 +30,7 @@ def test_cooccurrences_match_the_definition():
     texts = ["the cat sat on the mat .", "a dog sat", "the cat saw a zebra near the cat"]
     vocab = Vocab(["the", "cat", "sat", "on", "mat", ".", "a", "dog", "saw", "near"])  # zebra: unknown
     for window in (1, 2, 10):
-        counts = glove.cooccurrences(texts, vocab, window=window)
+        counts = cooccurrences(texts, vocab, window=window)
         expected = brute_force_counts(texts, vocab, window)
         found = {(r, c): v for r, c, v in zip(counts.rows.tolist(), counts.cols.tolist(), counts.values.tolist())}
         assert found.keys() == expected.keys()
@@ -47,16 +48,16 @@ def test_cooccurrences_match_the_definition():
 def test_cooccurrences_refuse_bad_input():
     vocab = Vocab(["a"])
     with pytest.raises(TypeError, match="not one string"):
-        glove.cooccurrences("a a a", vocab)
+        cooccurrences("a a a", vocab)
     with pytest.raises(ValueError, match="window"):
-        glove.cooccurrences(["a a"], vocab, window=0)
+        cooccurrences(["a a"], vocab, window=0)
 
 
 def test_weighting_is_the_published_function():
     x = torch.tensor([1.0, 10.0, 50.0, 100.0, 400.0])
     expected = torch.tensor([(1 / 100) ** 0.75, (10 / 100) ** 0.75, 0.5**0.75, 1.0, 1.0])
-    assert torch.allclose(glove.weighting(x), expected)
-    assert torch.allclose(glove.weighting(x, x_max=10, alpha=1.0), torch.tensor([0.1, 1.0, 1.0, 1.0, 1.0]))
+    assert torch.allclose(glove_weighting(x), expected)
+    assert torch.allclose(glove_weighting(x, x_max=10, alpha=1.0), torch.tensor([0.1, 1.0, 1.0, 1.0, 1.0]))
 
 
 def test_loss_is_the_weighted_least_squares_sum():
@@ -69,7 +70,11 @@ def test_loss_is_the_weighted_least_squares_sum():
     for i, j, x in zip(rows.tolist(), cols.tolist(), values.tolist()):
         f = min(1.0, (x / 100) ** 0.75)
         expected += f * (float(w[i] @ w_tilde[j]) + float(b[i]) + float(b_tilde[j]) - math.log(x)) ** 2
-    assert float(glove.glove_loss(w, w_tilde, b, b_tilde, rows, cols, values)) == pytest.approx(expected, rel=1e-5)
+    model = GloVeModel(5, 3)
+    with torch.no_grad():
+        model.w.copy_(w), model.w_tilde.copy_(w_tilde), model.b.copy_(b), model.b_tilde.copy_(b_tilde)
+    assert glove_loss(model(rows, cols), values).item() == pytest.approx(expected, rel=1e-5)
+    assert torch.equal(model.vectors(), w + w_tilde)  # the published word vectors are W + W~
 
 
 def clustered_texts():
@@ -82,9 +87,9 @@ def clustered_texts():
 def test_training_fits_the_counts_and_repeats_with_a_seed():
     texts = clustered_texts()
     vocab = Vocab.build(texts)
-    counts = glove.cooccurrences(texts, vocab)
-    vectors, losses = glove.train_glove(counts, dim=8, epochs=60, batch_size=32, progress=False,
-                                        device=torch.device("cpu"))
+    counts = cooccurrences(texts, vocab)
+    recipe = GloVeRecipe(dim=8, epochs=60, batch_size=32)
+    vectors, losses = train_glove(counts, recipe, progress=False, device=torch.device("cpu"))
     assert vectors.shape == (len(vocab), 8) and len(losses) == 60
     assert losses[-1] < losses[0] / 5
     unit = torch.nn.functional.normalize(vectors, dim=1)
@@ -93,76 +98,37 @@ def test_training_fits_the_counts_and_repeats_with_a_seed():
         cosines = unit @ unit[vocab.token_to_id(word)]
         same, different = ([vocab.token_to_id(w) for w in words - {word}] for words in (own, other))
         assert float(cosines[same].min()) > float(cosines[different].max())
-    again, _ = glove.train_glove(counts, dim=8, epochs=60, batch_size=32, progress=False,
-                                 device=torch.device("cpu"))
+    again, _ = train_glove(counts, recipe, progress=False, device=torch.device("cpu"))
     assert torch.equal(vectors, again)
     with pytest.raises(ValueError, match="no co-occurrences"):
-        glove.train_glove(glove.Cooccurrences(torch.zeros(0, dtype=torch.int64), torch.zeros(0, dtype=torch.int64),
-                                              torch.zeros(0), 5), dim=2, epochs=1, progress=False)
+        train_glove(Cooccurrences(torch.zeros(0, dtype=torch.int64), torch.zeros(0, dtype=torch.int64),
+                                  torch.zeros(0), 5), GloVeRecipe(dim=2, epochs=1), progress=False)
 
 
 def test_single_thread_setting_is_restored():
     before = torch.get_num_threads()
-    glove.cooccurrences(["a b"], Vocab(["a", "b"]))
+    cooccurrences(["a b"], Vocab(["a", "b"]))
     assert torch.get_num_threads() == before
 
 
-def test_pretrained_glove_is_trained_once_then_read_from_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("PTLIB_CACHE", str(tmp_path))
-    first = glove.pretrained_glove(TINY, progress=False)
-    assert len(list(tmp_path.glob("pretrained-glove-*.pt"))) == 1
-    assert first.vectors.shape == (len(first.vocab), TINY.glove_dim) and len(first.losses) == TINY.glove_epochs
-    assert first.observed[first.vocab.token_to_id("the")] and not first.observed[: len(SPECIAL_TOKENS)].any()
-    calls = []
-    monkeypatch.setattr(glove, "train_glove", lambda *a, **k: calls.append(1))
-    again = glove.pretrained_glove(TINY, progress=False)
-    assert not calls and torch.equal(again.vectors, first.vectors) and again.vocab == first.vocab
-    assert glove.glove_recipe(TINY, 0) != glove.glove_recipe(config.sizes("quick", glove_dim=9), 0)
-
-
-def write(tmp_path, text, name="vectors.txt"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def test_load_glove_text_reads_words_and_vectors(tmp_path):
-    path = write(tmp_path, "the 0.1 0.2 -0.3\ncat 1 2 3\n\ndog 4e-1 5 6\n")
-    loaded = glove.load_glove_text(path)
-    assert loaded.vocab.tokens == [*SPECIAL_TOKENS, "the", "cat", "dog"]
-    assert torch.allclose(loaded.vectors[loaded.vocab.token_to_id("dog")], torch.tensor([0.4, 5.0, 6.0]))
-    assert loaded.vectors[: len(SPECIAL_TOKENS)].abs().sum() == 0
-    assert loaded.observed.tolist() == [False] * len(SPECIAL_TOKENS) + [True] * 3
-    header = glove.load_glove_text(write(tmp_path, "2 2\ncat 1 2\ndog 3 4\n", "w2v.txt"))  # word2vec-style header
-    assert header.vocab.tokens[len(SPECIAL_TOKENS):] == ["cat", "dog"]
-
-
-def test_load_glove_text_follows_a_given_vocabulary(tmp_path):
-    path = write(tmp_path, "cat 1 2\nzebra 9 9\nthe 3 4\n")
-    vocab = Vocab(["the", "cat", "dog"])
-    loaded = glove.load_glove_text(path, vocab)
-    assert loaded.vocab is vocab and loaded.vectors.shape == (len(vocab), 2)
-    assert loaded.vectors[vocab.token_to_id("the")].tolist() == [3.0, 4.0]
-    dog = vocab.token_to_id("dog")
-    assert loaded.vectors[dog].tolist() == [0.0, 0.0] and not loaded.observed[dog]
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("cat 1 2 3\ndog 1 2\n", "line 2: 2 numbers after 'dog', expected 3"),
-        ("cat 1 2\ndog 1 x\n", "line 2: 'x' after 'dog' is not a number"),
-        ("cat 1 2\ncat 3 4\n", "line 2: 'cat' already appeared on line 1"),
-        ("cat\n", "line 1: the word 'cat' has no numbers"),
-        ("", "is empty"),
-        ("\n\n", "is empty"),
-    ],
-)
-def test_load_glove_text_names_the_bad_line(tmp_path, text, message):
-    with pytest.raises(glove.GloVeFileError, match=message):
-        glove.load_glove_text(write(tmp_path, text))
-
-
-def test_load_glove_text_missing_file_says_what_to_do(tmp_path):
-    with pytest.raises(ValueError, match="no such file. Download GloVe vectors"):
-        glove.load_glove_text(tmp_path / "glove.6B.50d.txt")
+def test_training_takes_adagrad_steps_on_the_weighted_loss_of_each_batch():
+    """One epoch of train_glove equals AdaGrad written out by hand on the same shuffled batches."""
+    texts = clustered_texts()
+    vocab = Vocab.build(texts)
+    counts = cooccurrences(texts, vocab)
+    recipe = GloVeRecipe(dim=4, epochs=1, batch_size=64)
+    vectors, losses = train_glove(counts, recipe, seed=3, progress=False, device=torch.device("cpu"))
+    generator = torch.Generator().manual_seed(3)
+    model = GloVeModel(len(vocab), 4, generator)
+    sums = [torch.zeros_like(p) for p in model.parameters()]
+    total = 0.0
+    for batch in torch.randperm(len(counts), generator=generator).split(64):
+        loss = glove_loss(model(counts.rows[batch], counts.cols[batch]), counts.values[batch])
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        with torch.no_grad():
+            for parameter, grad, squared in zip(model.parameters(), grads, sums):
+                squared += grad**2  # AdaGrad: each parameter's rate shrinks with its own gradient history
+                parameter -= 0.05 * grad / (squared.sqrt() + 1e-10)
+        total += loss.item()
+    assert torch.allclose(vectors, model.vectors(), atol=1e-5)
+    assert losses == [pytest.approx(total / len(counts), rel=1e-5)]

@@ -3,9 +3,11 @@
 import pytest
 import torch
 
-from ptlib import language_model as lm
-from ptlib.awd_lstm import AWDLSTMLanguageModel, LMConfig
-from ptlib.vocab import Vocab
+from ptlib.analysis import lm_queries
+from ptlib.data.streams import batchify, token_stream
+from ptlib.data.vocab import Vocab
+from ptlib.models.awd_lstm import AWDLSTMLanguageModel, LMConfig
+from ptlib.train import language_model as lm
 
 TEXTS = ["a b c d ."] * 60 + ["x y z ."] * 60
 
@@ -15,21 +17,10 @@ def trained():
     vocab = Vocab.build(TEXTS)
     torch.manual_seed(0)
     model = AWDLSTMLanguageModel(LMConfig(len(vocab), embedding=16, hidden=16, layers=1, weight_dropout=0.0))
-    stream = lm.token_stream(TEXTS, vocab)
+    stream = token_stream(TEXTS, vocab)
     history = lm.train_language_model(model, stream, stream, epochs=6, batch_size=4, bptt=8, lr=1e-2,
                                       progress=False, device=torch.device("cpu"))
     return model, vocab, history
-
-
-def test_batchify_and_windows_cover_every_target_once():
-    stream = torch.arange(103)
-    batched = lm.batchify(stream, 4)
-    assert batched.shape == (4, 25) and batched[1, 0] == 25  # row i continues the stream
-    pairs = list(lm.windows(batched, 7))
-    assert all(torch.equal(x[:, 1:], y[:, :-1]) for x, y in pairs)  # targets are inputs shifted by one
-    targets = torch.cat([y for _, y in pairs], 1)
-    assert targets.shape == (4, 24) and torch.equal(targets, batched[:, 1:])
-    assert lm.steps_per_epoch(103, 4, 7) == len(pairs)
 
 
 def test_training_learns_the_stream(trained):
@@ -37,15 +28,15 @@ def test_training_learns_the_stream(trained):
     # a unigram model has perplexity ~8 here; the only uncertainty left is which block follows "."
     assert history.final("validation_perplexity") < 3.0
     assert history.losses[-1] < history.losses[0] / 3
-    assert lm.choose(model, vocab, ["a b c"], [["d", "z", "y"]]) == ["d"]
-    assert lm.prefers(model, vocab, ["x y", "a b"], ["z", "c"], ["c", "z"]).all()
+    assert lm_queries.choose(model, vocab, ["a b c"], [["d", "z", "y"]]) == ["d"]
+    assert lm_queries.prefers(model, vocab, ["x y", "a b"], ["z", "c"], ["c", "z"]).all()
 
 
 def test_next_word_scores_do_not_depend_on_padding(trained):
     model, vocab, _ = trained
     prefixes = ["a", "x y z . a b c d . a b", "x"]
-    together = lm.next_word_logprobs(model, vocab, prefixes)
-    alone = torch.cat([lm.next_word_logprobs(model, vocab, [p]) for p in prefixes])
+    together = lm_queries.next_word_logprobs(model, vocab, prefixes)
+    alone = torch.cat([lm_queries.next_word_logprobs(model, vocab, [p]) for p in prefixes])
     assert torch.allclose(together, alone, atol=1e-5)
     assert torch.allclose(together.exp().sum(-1), torch.ones(3), atol=1e-4)
 
@@ -53,14 +44,14 @@ def test_next_word_scores_do_not_depend_on_padding(trained):
 def test_bad_input_is_refused_clearly():
     vocab = Vocab.build(TEXTS)
     with pytest.raises(ValueError, match="no texts"):
-        lm.token_stream([], vocab)
+        token_stream([], vocab)
     with pytest.raises(ValueError, match="too short"):
-        lm.batchify(torch.arange(5), 4)
+        batchify(torch.arange(5), 4)
 
 
 def test_state_reset_starts_that_fraction_of_windows_cold():
     vocab = Vocab.build(TEXTS)
-    stream = lm.token_stream(TEXTS, vocab)
+    stream = token_stream(TEXTS, vocab)
 
     def cold_starts(state_reset: float) -> list[bool]:
         torch.manual_seed(0)

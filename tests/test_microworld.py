@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from ptlib import data
-from ptlib.microworld import build_world, general_corpus, lexicon, probes, tasks, unlabelled_reviews
-from ptlib.microworld.world import RELATIONS
+from ptlib.config import CorpusSizes
+from ptlib.data.microworld import build_world, general_corpus, lexicon, probes, tasks, unlabelled_reviews
+from ptlib.data.microworld.world import RELATIONS
 
 N = 6_000
 
@@ -209,3 +210,23 @@ def test_unknown_names_get_a_suggestion():
         data.load_probe("agrement")
     with pytest.raises(ValueError, match="train_size"):
         data.load_task("sentiment", train_size=0)
+
+
+def test_unlabelled_texts_review_texts_and_course_vocab():
+    sizes = CorpusSizes(sentences=400, reviews_unlabelled=40, vocab_min_count=3)
+    general = general_corpus(400, seed=1)
+    reviews = list(unlabelled_reviews(40, seed=1)["text"])
+    train, validation = data.unlabelled_texts("general", sizes, seed=1)
+    assert train == list(general["train"]["text"]) and validation == list(general["validation"]["text"])
+    both, validation_both = data.unlabelled_texts("general+reviews", sizes, seed=1)
+    assert both == train + reviews and validation_both == validation
+    with pytest.raises(ValueError, match="unknown pre-training text 'reviews'"):
+        data.unlabelled_texts("reviews", sizes)
+    review_train, held_out = data.review_texts(sizes, seed=1)
+    assert review_train == reviews
+    assert held_out == list(unlabelled_reviews(100, seed=2)["text"])  # at least 100, from the next seed
+    # the shared vocabulary: every word of all the unlabelled training text seen at least vocab_min_count times
+    counts = Counter(w for t in both for w in t.split())
+    vocab = data.course_vocab(sizes, seed=1)
+    assert set(vocab.tokens[5:]) == {w for w, c in counts.items() if c >= 3}
+    assert all(vocab.counts[w] == counts[w] for w in vocab.tokens[5:])

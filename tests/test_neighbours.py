@@ -8,9 +8,9 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from ptlib import neighbours
-from ptlib.microworld import probes
-from ptlib.vocab import SPECIAL_TOKENS
+from ptlib.analysis import neighbours
+from ptlib.data.microworld import probes
+from ptlib.data.vocab import SPECIAL_TOKENS
 
 
 def fake_embed(texts):

@@ -1,49 +1,90 @@
-"""The cached pre-trained LM: trained once, then read back identical; a different recipe retrains."""
+"""The pre-trained registry: each model is trained once, read back identical, and keyed by its whole configuration."""
+
+import dataclasses
 
 import pytest
 import torch
 
 from ptlib import config, pretrained
+from ptlib.analysis.features import contextual_embedder
+from ptlib.data import course_vocab, unlabelled_texts
+from ptlib.data.vocab import SPECIAL_TOKENS
 
-TINY = config.sizes("quick", corpus_sentences=400, reviews_unlabelled=40, lm_embedding=8, lm_hidden=8,
-                    lm_layers=1, lm_epochs=1, lm_batch_size=4, lm_bptt=8)
+TINY = config.sizes("quick", corpus={"sentences": 400, "reviews_unlabelled": 40},
+                    lm={"embedding": 8, "hidden": 8, "epochs": 1, "batch_size": 4, "bptt": 8},
+                    bilm={"dim": 8, "epochs": 1, "batch_size": 32},
+                    glove={"dim": 8, "epochs": 3, "batch_size": 256})
 
 
-def test_trained_once_then_read_from_the_cache(tmp_path, monkeypatch):
+def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
+    return all(torch.equal(value.cpu(), b.state_dict()[key].cpu()) for key, value in a.state_dict().items())
+
+
+def test_a_language_model_is_trained_once_then_read_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("PTLIB_CACHE", str(tmp_path))
-    first = pretrained.pretrained_lm("general", sizes=TINY, progress=False)
-    assert len(list(tmp_path.glob("pretrained-lm-*.pt"))) == 1
-    calls = []
-    monkeypatch.setattr(pretrained, "train_language_model", lambda *a, **k: calls.append(1))
-    again = pretrained.pretrained_lm("general", sizes=TINY, progress=False)
-    assert not calls  # read back, not retrained
+    first = pretrained.load("lm:general", TINY, progress=False)
+    assert len(list(tmp_path.glob("lm_general-*.pt"))) == 1
+    monkeypatch.setattr(pretrained, "train_language_model", lambda *a, **k: pytest.fail("retrained"))
+    again = pretrained.load("lm:general", TINY, progress=False)
     assert again.vocab == first.vocab and again.validation_perplexity == first.validation_perplexity
-    for key, value in first.model.state_dict().items():
-        assert torch.equal(value.cpu(), again.model.state_dict()[key].cpu())
+    assert _same_weights(first.model, again.model) and not again.model.training
     assert first.history.final("validation_perplexity") == first.validation_perplexity
 
 
-def test_both_texts_share_one_vocabulary_and_unknown_text_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setenv("PTLIB_CACHE", str(tmp_path))
-    general, _ = pretrained.unlabelled_texts("general", TINY)
-    everything, _ = pretrained.unlabelled_texts("general+reviews", TINY)
-    assert len(everything) == len(general) + TINY.reviews_unlabelled
-    vocab = pretrained.shared_vocab(TINY)
-    assert "film" in vocab  # review words are in the one vocabulary
-    assert pretrained.recipe("general", TINY, 0) != pretrained.recipe("general+reviews", TINY, 0)
+def test_the_cache_key_holds_every_field_of_every_section_the_model_is_built_from():
+    for name, entry in pretrained.MODELS.items():
+        key = pretrained.cache_key(name, TINY)
+        for section in entry.sections:
+            for field in dataclasses.fields(getattr(TINY, section)):
+                value = getattr(getattr(TINY, section), field.name)
+                changed = TINY.override(**{section: {field.name: value * 2 + 1}})
+                assert pretrained.cache_key(name, changed) != key, f"{name} ignores {section}.{field.name}"
+        assert pretrained.cache_key(name, TINY, seed=1) != key
+    # a section the model is not built from does not retrain it
+    assert pretrained.cache_key("bilm", TINY) == pretrained.cache_key("bilm", TINY.override(tasks={"seeds": 9}))
+
+
+def test_both_texts_share_one_vocabulary_and_unknown_names_are_refused():
+    general, _ = unlabelled_texts("general", TINY.corpus)
+    everything, _ = unlabelled_texts("general+reviews", TINY.corpus)
+    assert len(everything) == len(general) + TINY.corpus.reviews_unlabelled
+    assert "film" in course_vocab(TINY.corpus)  # review words are in the one vocabulary
     with pytest.raises(ValueError, match="unknown pre-training text"):
-        pretrained.pretrained_lm("wikipedia", sizes=TINY)
+        unlabelled_texts("wikipedia", TINY.corpus)
+    with pytest.raises(pretrained.UnknownModelError, match="Did you mean 'glove'"):
+        pretrained.load("glvoe", TINY)
 
 
-def test_fine_tuned_lm_adapts_to_reviews_and_is_cached(tmp_path, monkeypatch):
+def test_the_fine_tuned_lm_adapts_to_reviews_and_leaves_the_general_lm_alone(tmp_path, monkeypatch):
     monkeypatch.setenv("PTLIB_CACHE", str(tmp_path))
-    tuned = pretrained.fine_tuned_lm(sizes=TINY, progress=False)
+    tuned = pretrained.load("lm:fine-tuned", TINY, progress=False)
     # words the general text never shows make reviews very surprising until stage 2
-    assert tuned.perplexity_after < 0.9 * tuned.perplexity_before
-    assert len(list(tmp_path.glob("fine-tuned-lm-*.pt"))) == 1
-    general = pretrained.pretrained_lm("general", sizes=TINY, progress=False)
-    assert not torch.equal(general.model.decoder.bias, tuned.model.decoder.bias)  # the cached general LM is untouched
-    again = pretrained.fine_tuned_lm(sizes=TINY, progress=False)
-    assert again.perplexity_after == tuned.perplexity_after
-    constant_rate = pretrained.fine_tuned_lm(sizes=TINY, progress=False, slanted=False)
-    assert constant_rate.perplexity_after != again.perplexity_after  # another recipe: trained, not read back
+    assert tuned.validation_perplexity < 0.9 * tuned.perplexity_before
+    general = pretrained.load("lm:general", TINY, progress=False)
+    assert not torch.equal(general.model.decoder.bias, tuned.model.decoder.bias)
+    again = pretrained.load("lm:fine-tuned", TINY, progress=False)
+    assert again.validation_perplexity == tuned.validation_perplexity and _same_weights(tuned.model, again.model)
+    slower = pretrained.load("lm:fine-tuned", TINY.override(ulmfit={"finetune_lr": 1e-3}), progress=False)
+    assert slower.validation_perplexity != tuned.validation_perplexity  # another recipe: trained, not read back
+
+
+def test_the_bilm_is_trained_once_then_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTLIB_CACHE", str(tmp_path))
+    first = pretrained.load("bilm", TINY, progress=False)
+    assert first.forward_perplexity > 1 and first.backward_perplexity > 1
+    assert first.history.final("forward_perplexity") == first.forward_perplexity
+    monkeypatch.setattr(pretrained, "train_bilm", lambda *a, **k: pytest.fail("retrained"))
+    again = pretrained.load("bilm", TINY, progress=False)
+    assert again.vocab == first.vocab and again.char_vocab == first.char_vocab
+    assert _same_weights(first.model, again.model) and not again.model.training and again.dim == 16
+    assert contextual_embedder(again, 2)(["the film was superb ."])[0].shape == (5, 16)
+
+
+def test_glove_is_trained_once_then_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTLIB_CACHE", str(tmp_path))
+    first = pretrained.load("glove", TINY, progress=False)
+    assert first.vectors.shape == (len(first.vocab), TINY.glove.dim) and len(first.losses) == TINY.glove.epochs
+    assert first.observed[first.vocab.token_to_id("the")] and not first.observed[: len(SPECIAL_TOKENS)].any()
+    monkeypatch.setattr(pretrained, "train_glove", lambda *a, **k: pytest.fail("retrained"))
+    again = pretrained.load("glove", TINY, progress=False)
+    assert torch.equal(again.vectors, first.vectors) and again.vocab == first.vocab

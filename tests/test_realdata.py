@@ -1,13 +1,16 @@
-"""Tests for ptlib.realdata: every loader on tiny files in the real formats, written into tmp_path.
+"""Tests for ptlib.data.real: every loader on tiny files in the real formats, written into tmp_path.
 
-The hub is never contacted: the offline tests point HF_ENDPOINT at a closed local port.
+The hub is never contacted: the hub tests point its endpoint at a local port that is closed or never answers.
 """
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import socket
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import datasets.config
@@ -15,14 +18,16 @@ import pytest
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
 from huggingface_hub import constants as hub_constants
 
-from ptlib import realdata
-from ptlib.realdata import REAL_DATASETS, DatasetUnavailable, RealDataError, load_real
+from ptlib.data import real
+from ptlib.data.real import REAL_DATASETS, DatasetUnavailable, RealDataError, load_real
 
 SENTIMENT = ["negative", "positive"]
 
 
-@pytest.fixture
-def cache(tmp_path: Path) -> Path:
+@pytest.fixture(autouse=True)
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh datasets cache for each test, also for calls without cache_dir: never the user's own."""
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
     return tmp_path / "hf-cache"
 
 
@@ -175,7 +180,8 @@ def test_imdb_errors(tmp_path: Path, cache: Path) -> None:
 
 
 def test_sst2_tsv(tmp_path: Path) -> None:
-    rows = [f'a "quoted" phrase number {i} \t{i % 2}' for i in range(20)]
+    rows = [f'a "quoted" phrase number {i} \t{i % 2}' for i in range(19)]
+    rows.insert(3, 'a "stray quote that never closes \t1')  # with csv quoting, it would swallow the lines after it
     write(tmp_path / "SST-2" / "train.tsv", "sentence\tlabel\n" + "\n".join(rows) + "\n")
     write(tmp_path / "SST-2" / "dev.tsv", "sentence\tlabel\nit 's a charming journey . \t1\nawful . \t0\n")
     write(tmp_path / "SST-2" / "test.tsv", "index\tsentence\n0\tno labels here .\n")
@@ -184,6 +190,7 @@ def test_sst2_tsv(tmp_path: Path) -> None:
     assert_classification(data, SENTIMENT, pair=False, n_train=20, n_test=2)
     assert data["test"][:] == {"text": ["it 's a charming journey .", "awful ."], "label": [1, 0]}
     assert any('"quoted"' in text for text in data["train"]["text"])  # quotes are kept, not parsed
+    assert 'a "stray quote that never closes' in data["train"]["text"][:] + data["validation"]["text"][:]
 
 
 def test_cola_tsv_without_header(tmp_path: Path) -> None:
@@ -193,11 +200,11 @@ def test_cola_tsv_without_header(tmp_path: Path) -> None:
         tmp_path / "train.tsv",
         "\n".join(f"{good[:-1]} {i}." if i % 2 else f"{bad[:-1]} {i}." for i in range(12)),
     )
-    write(tmp_path / "dev.tsv", f"{good}\n{bad}\n{bad}\n")
+    write(tmp_path / "dev.tsv", f"{good}\n{bad}\n{bad}\nc-05\t0\t*\tNA\n")
     data = load_real("cola", data_dir=tmp_path)
-    assert_classification(data, ["unacceptable", "acceptable"], pair=False, n_train=12, n_test=3)
-    assert data["test"]["label"][:] == [1, 0, 0]
-    assert data["test"]["text"][2] == "They drank the pub."
+    assert_classification(data, ["unacceptable", "acceptable"], pair=False, n_train=12, n_test=4)
+    assert data["test"]["label"][:] == [1, 0, 0, 0]
+    assert data["test"]["text"][2:] == ["They drank the pub.", "NA"]  # "NA" is text, not a missing value
 
 
 def test_rte_tsv_with_string_labels(tmp_path: Path) -> None:
@@ -253,7 +260,7 @@ def test_glue_hub_parquet_export_drops_idx_and_uses_validation_as_test(tmp_path:
 def test_malformed_glue_files_name_the_file_and_the_expectation(tmp_path: Path) -> None:
     write(tmp_path / "train.tsv", "text\tlabel\nfine .\t1\n")
     write(tmp_path / "dev.tsv", "sentence\tlabel\nfine .\t1\n")
-    with pytest.raises(RealDataError, match=r"train\.tsv: the header \['text', 'label'\] lacks \['sentence'\]"):
+    with pytest.raises(RealDataError, match=r"train\.tsv has columns \['text', 'label'\] but lacks \['sentence'\]"):
         load_real("sst2", data_dir=tmp_path)
 
     header = "index\tsentence1\tsentence2\tlabel\n"
@@ -264,11 +271,16 @@ def test_malformed_glue_files_name_the_file_and_the_expectation(tmp_path: Path) 
     assert "['entailment', 'not_entailment']" in str(err.value)
 
     write(tmp_path / "dev.tsv", header + "0\tA .\tB .\tentailment\n\n1\tA .\tB .\n")  # a blank line is skipped
-    with pytest.raises(RealDataError, match=r"dev\.tsv, line 4: 3 tab-separated field\(s\), expected at least 4"):
+    with pytest.raises(RealDataError, match=r"dev\.tsv, data row 2: empty 'label' field \(too few tabs\?\)"):
+        load_real("rte", data_dir=tmp_path)
+
+    # a stray tab: one field too many is an error, not a first column silently taken for an index
+    write(tmp_path / "dev.tsv", header + "0\tA .\tB .\tentailment\n1\tA .\tB\t.\tentailment\n")
+    with pytest.raises(RealDataError, match=r"dev\.tsv is not a GLUE TSV file with a header naming .*line 3, saw 5"):
         load_real("rte", data_dir=tmp_path)
 
     write(tmp_path / "train.tsv", "")
-    with pytest.raises(RealDataError, match=r"train\.tsv has no data rows; .* no header and 4 columns"):
+    with pytest.raises(RealDataError, match=r"train\.tsv is not a GLUE TSV file with no header and the columns"):
         load_real("cola", data_dir=tmp_path)
 
     write(tmp_path / "train.tsv", "gj04\t1\t\tOne sentence .\n")
@@ -300,6 +312,7 @@ def test_folder_without_the_expected_files(tmp_path: Path) -> None:
         load_real("wikitext-2", data_dir=tmp_path)
 
 
+
 # --- names and the hub --------------------------------------------------------------------------
 
 
@@ -314,80 +327,113 @@ def test_known_names_and_unknown_name_suggestion() -> None:
 
 
 @pytest.fixture
-def closed_hub(monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point the hub at a local port that nothing listens on; offline switches off."""
-    with socket.socket() as probe:  # a port the OS just handed out and that is now closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+def online(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline mode off (environment and library flags) and no proxy, whatever the machine running the tests says."""
     for variable in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"):
         monkeypatch.delenv(variable, raising=False)
-    return f"127.0.0.1:{port}"
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", False)
 
 
-def test_offline_fails_fast_with_advice(closed_hub: str, cache: Path) -> None:
+@pytest.fixture
+def closed_hub(online: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The hub's endpoint at a local port that nothing listens on: every connection is refused at once."""
+    with socket.socket() as probe:  # a port the OS just handed out and that is now closed
+        probe.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setattr(hub_constants, "ENDPOINT", endpoint)
+    return endpoint
+
+
+def no_network(*args: object, **kwargs: object) -> None:
+    pytest.fail("contacted the hub")
+
+
+def offline_by_environment(variable: str) -> Callable[[pytest.MonkeyPatch], None]:
+    return lambda monkeypatch: monkeypatch.setenv(variable, "1")
+
+
+@pytest.mark.parametrize(
+    "go_offline",
+    [
+        offline_by_environment("HF_HUB_OFFLINE"),
+        offline_by_environment("HF_DATASETS_OFFLINE"),
+        lambda monkeypatch: monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True),  # set before the import
+    ],
+    ids=["HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "datasets.config"],
+)
+def test_offline_mode_fails_fast_without_touching_the_network(
+    go_offline: Callable[[pytest.MonkeyPatch], None], closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    go_offline(monkeypatch)
+    monkeypatch.setattr(real, "HfApi", no_network)
     before = (datasets.config.HF_HUB_OFFLINE, hub_constants.HF_HUB_OFFLINE)
     start = time.perf_counter()
     with pytest.raises(DatasetUnavailable) as err:
-        load_real("imdb", timeout=1.0, cache_dir=cache)
-    assert time.perf_counter() - start < 15
+        load_real("cola")
+    assert time.perf_counter() - start < 3
     message = str(err.value)
-    assert f"Could not reach the Hugging Face hub ({closed_hub}) within 1 s to download 'imdb'" in message
-    assert "probably offline" in message and "data_dir=" in message and "generated corpus" in message
-    # the temporary offline switch used for the cache lookup is put back
+    assert "'cola' is not in the local Hugging Face cache and offline mode is on" in message
+    # what to do: go online once, or the files to download for data_dir=
+    assert "Go online once" in message and "data_dir=" in message and "GLUE's train.tsv and dev.tsv" in message
+    # the offline switch used for the cache lookup is put back
     assert (datasets.config.HF_HUB_OFFLINE, hub_constants.HF_HUB_OFFLINE) == before
 
 
-def test_a_hanging_connection_is_cut_at_the_timeout(
-    closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def hang(*args: object, **kwargs: object) -> socket.socket:
-        time.sleep(5)  # e.g. a firewall that drops packets, or a slow name lookup
-        raise OSError("too late")
-
-    monkeypatch.setattr(realdata.socket, "create_connection", hang)
+def test_an_unreachable_hub_fails_fast_with_advice(closed_hub: str, cache: Path) -> None:
     start = time.perf_counter()
-    with pytest.raises(DatasetUnavailable, match=r"within 0\.3 s"):
-        load_real("sst2", timeout=0.3, cache_dir=cache)
-    assert time.perf_counter() - start < 2
+    with pytest.raises(DatasetUnavailable) as err:
+        load_real("sst2", timeout=1.0)
+    assert time.perf_counter() - start < 3  # not the ~25 s that load_dataset spends retrying
+    message = str(err.value)
+    assert f"Could not reach the Hugging Face hub ({closed_hub}) within 1 s to download 'sst2'" in message
+    assert "ConnectError" in message  # the library's reason
+    assert "Go online once" in message and "data_dir=" in message and "GLUE's train.tsv and dev.tsv" in message
+    assert not datasets.config.HF_HUB_OFFLINE and not hub_constants.HF_HUB_OFFLINE
 
 
-def test_a_server_that_accepts_but_never_speaks_tls_is_not_the_hub(
-    closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_proxy_that_cannot_reach_the_hub_fails_fast(online: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a proxy (or a hub outage) answering 502 at once: load_dataset would retry that for ~25 s
+    class BadGateway(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            self.send_error(502, "Bad Gateway")
+
+        def log_message(self, *args: object) -> None:  # keep the test output clean
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), BadGateway) as proxy:
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        monkeypatch.setattr(hub_constants, "ENDPOINT", f"http://127.0.0.1:{proxy.server_address[1]}")
+        start = time.perf_counter()
+        with pytest.raises(DatasetUnavailable, match=r"within 1 s to download 'rte': .*502") as err:
+            load_real("rte", timeout=1.0)
+        assert time.perf_counter() - start < 3
+        proxy.shutdown()
+    assert "data_dir=" in str(err.value)
+
+
+def test_a_hub_that_never_answers_is_cut_at_the_timeout(
+    online: None, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # a captive portal or an intercepting proxy: TCP connects, HTTPS never works
+    # a firewall or a captive portal: the connection opens, no answer ever comes
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
-        silent.listen(4)  # the kernel completes TCP handshakes; nobody ever answers
+        silent.listen(4)  # the kernel completes TCP handshakes; nobody ever reads or answers
         host, port = silent.getsockname()
-        assert realdata._reachable(realdata._Route(host, port, None, "tcp only"), timeout=1.0)
-        monkeypatch.setenv("HF_ENDPOINT", f"https://{host}:{port}")
+        monkeypatch.setattr(hub_constants, "ENDPOINT", f"http://{host}:{port}")
+        hang_up = threading.Timer(5, silent.close)  # should the timeout not work: fail, don't hang forever
+        hang_up.start()
         start = time.perf_counter()
-        with pytest.raises(DatasetUnavailable, match=rf"hub \({host}:{port}\) within 0\.5 s"):
-            load_real("mrpc", timeout=0.5, cache_dir=cache)
-        assert time.perf_counter() - start < 3
-
-
-def test_the_probe_goes_through_the_environment_proxy(
-    closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    proxy_port = closed_hub.split(":")[1]
-    monkeypatch.setenv("HF_ENDPOINT", "https://huggingface.co")
-    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{proxy_port}")
-    monkeypatch.setenv("no_proxy", "localhost")
-    with pytest.raises(DatasetUnavailable, match=rf"huggingface\.co:443 via proxy 127\.0\.0\.1:{proxy_port}"):
-        load_real("rte", timeout=1.0, cache_dir=cache)
-
-
-def test_offline_mode_never_touches_the_network(closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr(realdata, "_reachable", lambda *a: pytest.fail("probed the network in offline mode"))
-    with pytest.raises(DatasetUnavailable, match=r"not in the local Hugging Face cache and offline mode is on"):
-        load_real("cola", cache_dir=cache)
+        try:
+            with pytest.raises(DatasetUnavailable, match=rf"hub \(http://{host}:{port}\) within 0\.5 s .*Timeout"):
+                load_real("mrpc", timeout=0.5)
+            assert time.perf_counter() - start < 2.5
+        finally:
+            hang_up.cancel()
 
 
 def test_a_cached_hub_dataset_loads_without_network(
-    tmp_path: Path, closed_hub: str, cache: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, closed_hub: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # build what load_dataset("stanfordnlp/imdb") leaves in its cache:
     # <cache>/<owner>___<name>/<config>/<version>/<hash>/
@@ -404,11 +450,12 @@ def test_a_cached_hub_dataset_loads_without_network(
         cache_dir=str(tmp_path / "build"), dataset_name="imdb", config_name="plain_text", data_files=files
     )
     builder.download_and_prepare()
-    cached = cache / "stanfordnlp___imdb" / "plain_text" / "0.0.0"
+    cache_dir = tmp_path / "elsewhere"  # not the default cache: cache_dir= must reach load_dataset
+    cached = cache_dir / "stanfordnlp___imdb" / "plain_text" / "0.0.0"
     cached.mkdir(parents=True)
     shutil.move(builder.cache_dir, cached / "0123abcd")
 
-    monkeypatch.setattr(realdata, "_reachable", lambda *a: pytest.fail("probed the network for a cached data set"))
-    data = load_real("imdb", cache_dir=cache)
+    monkeypatch.setattr(real, "HfApi", no_network)
+    data = load_real("imdb", cache_dir=cache_dir)
     assert_classification(data, SENTIMENT, pair=False, n_train=20, n_test=6)
     assert data["unlabelled"].column_names == ["text"] and len(data["unlabelled"]) == 4

@@ -6,9 +6,9 @@ import pytest
 import torch
 from torch import nn
 
-from ptlib import ulmfit
-from ptlib.awd_lstm import AWDLSTMEncoder, LMConfig
-from ptlib.classifier import LSTMClassifier
+from ptlib.models.awd_lstm import AWDLSTMEncoder, LMConfig
+from ptlib.models.classifier import LSTMClassifier
+from ptlib.train import ulmfit
 
 
 def test_stlr_start_peak_and_end_match_the_paper():
@@ -58,9 +58,8 @@ def test_discriminative_rates_fall_by_2_6_per_layer():
 
 def test_gradual_unfreezing_trains_exactly_the_top_groups():
     _, groups = classifier_groups()
-    unfreeze = ulmfit.gradual_unfreezing(groups)
     for epoch in range(len(groups) + 1):
-        unfreeze(epoch)
+        ulmfit.freeze_all_but_top(groups, epoch + 1)
         trainable = [all(p.requires_grad for p in g.parameters()) for g in groups]
         frozen = [not any(p.requires_grad for p in g.parameters()) for g in groups]
         top = min(epoch + 1, len(groups))
@@ -71,7 +70,7 @@ def test_gradual_unfreezing_trains_exactly_the_top_groups():
 
 
 def test_lm_groups_hold_every_parameter_once_with_the_tied_softmax_on_top():
-    from ptlib.awd_lstm import AWDLSTMLanguageModel
+    from ptlib.models.awd_lstm import AWDLSTMLanguageModel
 
     model = AWDLSTMLanguageModel(LMConfig(30, embedding=4, hidden=6, layers=2))
     groups = ulmfit.lm_layer_groups(model)
@@ -117,3 +116,49 @@ def test_all_at_once_is_one_stage_of_equal_cost_with_one_rate():
     histories = ulmfit.train_ulmfit_classifier(model, _toy_examples(), steps_per_stage=10, gradual=False,
                                                discriminative=False, device=torch.device("cpu"))
     assert len(histories) == 1 and len(histories[0].steps) == 40
+
+
+def paper_stlr(t: int, total: int, cut_frac: float = 0.1, ratio: float = 32) -> float:
+    """Equation 3 of Howard & Ruder (2018), written out independently of ptlib. Where T * cut_frac is not whole the
+    decay would reach p = 0 before T and go below it; ptlib holds the rate at its floor there."""
+    cut = math.floor(total * cut_frac)
+    p = t / cut if t < cut else max(0.0, 1 - (t - cut) / (cut * (1 / cut_frac - 1)))
+    return (1 + p * (ratio - 1)) / ratio
+
+
+def test_stlr_equals_the_papers_equation_at_every_step():
+    for total in (50, 137, 1000):
+        assert all(ulmfit.stlr_multiplier(t, total) == pytest.approx(paper_stlr(t, total)) for t in range(total + 1))
+
+
+def _rates_per_step(**switches) -> list[list[float]]:
+    """The learning rate of every parameter group at every optimiser step of one stage-3 run."""
+    torch.manual_seed(0)
+    model = LSTMClassifier(AWDLSTMEncoder(LMConfig(30, embedding=4, hidden=6, layers=1)), 2)
+    seen: list[list[float]] = []
+    original = ulmfit.fit
+
+    def spy(model_, batches, loss_fn, optimizer, **kwargs):
+        optimizer.register_step_pre_hook(lambda opt, *_: seen.append([group["lr"] for group in opt.param_groups]))
+        return original(model_, batches, loss_fn, optimizer, **kwargs)
+
+    ulmfit.fit = spy
+    try:
+        ulmfit.train_ulmfit_classifier(model, _toy_examples(), steps_per_stage=8, lr=1e-2, gradual=False,
+                                       device=torch.device("cpu"), **switches)
+    finally:
+        ulmfit.fit = original
+    return seen
+
+
+def test_the_slanted_and_discriminative_switches_change_the_rates_each_step():
+    both = _rates_per_step()
+    assert len(both) == 24 and len(both[0]) == 3  # one stage of 3 * 8 steps; embedding, LSTM, head
+    top = [rates[-1] for rates in both]
+    assert top == pytest.approx([1e-2 * paper_stlr(t, 24) for t in range(24)])
+    assert all(rates == pytest.approx([rates[-1] / 2.6**2, rates[-1] / 2.6, rates[-1]]) for rates in both)
+    constant = _rates_per_step(slanted=False)
+    assert all(rates == pytest.approx([1e-2 / 2.6**2, 1e-2 / 2.6, 1e-2]) for rates in constant)
+    one_rate = _rates_per_step(discriminative=False)
+    assert all(rates == pytest.approx([rates[0]]) for rates in one_rate)  # a single group for every parameter
+    assert [rates[0] for rates in one_rate] == pytest.approx(top)

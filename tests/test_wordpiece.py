@@ -1,4 +1,4 @@
-"""Tests for ptlib.wordpiece: a BERT-like WordPiece tokeniser trained with Hugging Face tokenizers."""
+"""Tests for ptlib.data.wordpiece: a BERT-like WordPiece tokeniser trained with Hugging Face tokenizers."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import random
 
 import datasets
 import pytest
+import torch
 from tokenizers import Tokenizer
 from tokenizers.models import WordLevel
 from torch.utils.data import DataLoader
 
-from ptlib.vocab import CLS_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS, collate
-from ptlib.wordpiece import (
+from ptlib.data.batching import collate
+from ptlib.data.vocab import CLS_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS
+from ptlib.data.wordpiece import (
     WordPieceError,
     WordPieceFileError,
     check_special_ids,
@@ -154,11 +156,17 @@ def test_encode_dataset_single_torch_dataloader(tokenizer: Tokenizer) -> None:
     assert first["token_type_ids"].tolist() == [0] * 6
     assert tokenizer.truncation is None  # the caller's tokeniser is left as it was
     batch = next(iter(DataLoader(enc, batch_size=3, collate_fn=collate)))
-    assert batch["input_ids"].shape == (3, 6)
-    assert batch["lengths"].tolist() == [6, 4, 6]
+    assert set(batch) == {"input_ids", "attention_mask", "token_type_ids", "labels", "text"}
+    assert batch["input_ids"].shape == batch["token_type_ids"].shape == (3, 6)
+    assert batch["attention_mask"].sum(1).tolist() == [6, 4, 6]
     assert batch["input_ids"][1, 4:].tolist() == [PAD_ID, PAD_ID]
     assert batch["attention_mask"][1].tolist() == [True] * 4 + [False] * 2
-    assert batch["label"].tolist() == [1, 0, 1]
+    assert batch["labels"].tolist() == [1, 0, 1]
+    assert batch["text"] == ds["text"]
+    for i, text in enumerate(ds["text"]):  # the tokeniser's own encoding, cut to [CLS] + 4 + [SEP], then padding
+        full = tokenizer.encode(text).ids
+        ids = full[:5] + [SEP_ID] if len(full) > 6 else full
+        assert batch["input_ids"][i].tolist() == ids + [PAD_ID] * (6 - len(ids))
 
 
 def test_encode_dataset_pairs_and_fixed_padding(tokenizer: Tokenizer) -> None:
@@ -178,7 +186,10 @@ def test_encode_dataset_pairs_and_fixed_padding(tokenizer: Tokenizer) -> None:
     batch = next(iter(DataLoader(val, batch_size=2)))
     assert batch["input_ids"].shape == (2, 12)
     # and ptlib's collate respects the precomputed mask of padded rows
-    assert collate([val[0], val[1]])["lengths"].tolist() == [9, 10]
+    batch = collate([val[0], val[1]])
+    assert batch["attention_mask"].dtype == torch.bool
+    assert batch["attention_mask"].sum(1).tolist() == [9, 10]
+    assert batch["labels"].tolist() == [0, 1]
 
 
 def test_encode_dataset_errors(tokenizer: Tokenizer) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from ..elmo import ScalarMix
+from ..models.scalar_mix import ScalarMix
 from .feedback import Feedback, check, not_answered
 
 LAYER_COLUMNS = ("layer 0", "layer 1", "layer 2")

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ..ulmfit import stlr_multiplier
+from ..train.ulmfit import stlr_multiplier
 from .feedback import Feedback, check, not_answered
 
 GROUPS = ("embedding", "lstm", "head")  # the classifier's layer groups, bottom to top

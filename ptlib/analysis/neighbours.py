@@ -20,7 +20,7 @@ from typing import Any
 
 import torch
 
-from .vocab import SPECIAL_TOKENS
+from ..data.vocab import SPECIAL_TOKENS
 
 # embed(texts) -> one tensor [n_tokens, dim] per text, row i for text.split()[i] (e.g. ptlib.elmo's embedder).
 Embed = Callable[[Sequence[str]], list[torch.Tensor]]

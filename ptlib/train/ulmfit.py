@@ -18,15 +18,17 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .awd_lstm import AWDLSTMLanguageModel
-from .classifier import LSTMClassifier, accuracy, batches, classification_loss
-from .language_model import steps_per_epoch, train_language_model
-from .runtime import device as default_device
-from .training import History, fit
+from ..data.batching import Example, labelled_batches
+from ..data.streams import steps_per_epoch
+from ..models.awd_lstm import AWDLSTMLanguageModel
+from ..models.classifier import LSTMClassifier
+from ..runtime import device as default_device
+from .classifier import accuracy
+from .language_model import train_language_model
+from .loop import History, fit
+from .objectives import classification_loss
 
 DISCRIMINATIVE_FACTOR = 2.6  # the paper's choice: eta^(l-1) = eta^l / 2.6
-# Stage 2's peak rate (Adam): half of pre-training's 8e-3. 8e-3 reached the same held-out perplexity.
-LM_PEAK_LR = 4e-3
 
 
 def stlr_multiplier(step: int, total_steps: int, cut_frac: float = 0.1, ratio: float = 32) -> float:
@@ -76,17 +78,8 @@ def freeze_all_but_top(layer_groups: Sequence[nn.Module], trainable: int) -> Non
             parameter.requires_grad = index >= first_trainable
 
 
-def gradual_unfreezing(layer_groups: Sequence[nn.Module]):
-    """An ``on_epoch_start`` hook for :func:`ptlib.training.fit`: epoch e trains the top e + 1 groups."""
-
-    def unfreeze(epoch: int) -> None:
-        freeze_all_but_top(layer_groups, epoch + 1)
-
-    return unfreeze
-
-
 # --- The three stages -----------------------------------------------------------------------------------------
-# Stage 1 is ``ptlib.pretrained.pretrained_lm("general")``. Stage 2 fine-tunes that LM on the target domain's
+# Stage 1 is ``ptlib.pretrained.load("lm:general")``. Stage 2 fine-tunes that LM on the target domain's
 # unlabelled text; stage 3 trains a classifier on the labelled set. Both use STLR and discriminative rates;
 # stage 3 also unfreezes gradually. Each technique can be switched off, for the ablations.
 
@@ -120,7 +113,7 @@ def _scheduler(optimizer: torch.optim.Optimizer, total_steps: int, slanted: bool
 
 
 def fine_tune_language_model(model: AWDLSTMLanguageModel, train: torch.Tensor, validation: torch.Tensor | None = None,
-                             *, epochs: int = 2, lr: float = LM_PEAK_LR, batch_size: int = 16, bptt: int = 32,
+                             *, epochs: int = 2, lr: float = 4e-3, batch_size: int = 16, bptt: int = 32,
                              discriminative: bool = True, slanted: bool = True, seed: int = 0,
                              progress: bool = True, device: torch.device | None = None) -> History:
     """Stage 2: go on training a pre-trained LM on the target domain's token stream (in place)."""
@@ -133,7 +126,7 @@ def fine_tune_language_model(model: AWDLSTMLanguageModel, train: torch.Tensor, v
 
 def train_ulmfit_classifier(
     model: LSTMClassifier,
-    train: Sequence[tuple[list[int], int]],
+    train: Sequence[Example],
     *,
     steps_per_stage: int = 80,
     lr: float = 4e-3,
@@ -141,7 +134,7 @@ def train_ulmfit_classifier(
     gradual: bool = True,
     discriminative: bool = True,
     slanted: bool = True,
-    validation: Sequence[tuple[list[int], int]] | None = None,
+    validation: Sequence[Example] | None = None,
     seed: int = 0,
     progress: bool = False,
     device: torch.device | None = None,
@@ -167,7 +160,7 @@ def train_ulmfit_classifier(
         optimizer = _optimizer(groups, lr, discriminative)
         epochs = math.ceil(steps / per_epoch)
         scheduler = _scheduler(optimizer, epochs * per_epoch, slanted)
-        history = fit(model, lambda _: batches(train, batch_size, shuffle=True, generator=generator),
+        history = fit(model, lambda _: labelled_batches(train, batch_size, shuffle=True, generator=generator),
                       classification_loss, optimizer, epochs=epochs, scheduler=scheduler,
                       device=device or default_device(), progress=progress,
                       desc=f"classifier, top {trainable} of {len(groups)} groups")

@@ -12,15 +12,16 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import config, pretrained
-from .awd_lstm import AWDLSTMEncoder, AWDLSTMLanguageModel
-from .classifier import LSTMClassifier, accuracy
-from .runtime import seed_everything
-from .ulmfit import train_ulmfit_classifier
+from .. import config, pretrained
+from ..data.batching import Example
+from ..models.awd_lstm import AWDLSTMEncoder, AWDLSTMLanguageModel
+from ..models.classifier import LSTMClassifier
+from ..runtime import seed_everything
+from ..train.classifier import accuracy
+from ..train.ulmfit import train_ulmfit_classifier
 
-Examples = Sequence[tuple[list[int], int]]
+Examples = Sequence[Example]
 ENCODERS = ("fresh", "general", "fine-tuned")
-PEAK_LR = 1e-2  # stage 3's peak rate for the top group; 2e-3 and 5e-3 gave the same accuracy within one std
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ def language_models(sizes: config.Sizes | None = None, seed: int = 0,
                     progress: bool = True) -> dict[str, AWDLSTMLanguageModel]:
     """The LMs the variants start from, by encoder name: stage 1's and stage 2's (both cached)."""
     sizes = sizes or config.sizes()
-    return {"general": pretrained.pretrained_lm("general", sizes=sizes, seed=seed, progress=progress).model,
-            "fine-tuned": pretrained.fine_tuned_lm(sizes=sizes, seed=seed, progress=progress).model}
+    return {name: pretrained.load(f"lm:{name}", sizes, seed=seed, progress=progress).model
+            for name in ("general", "fine-tuned")}
 
 
 def build_classifier(choice: Variant, lms: dict[str, AWDLSTMLanguageModel], n_classes: int,
@@ -81,8 +82,8 @@ def run_variant(choice: Variant, lms: dict[str, AWDLSTMLanguageModel], train: Ex
     """Train one classifier the variant's way; (test accuracy, the classifier, its per-stage histories)."""
     sizes = sizes or config.sizes()
     model = build_classifier(choice, lms, n_classes, sizes, seed)
-    histories = train_ulmfit_classifier(model, train, steps_per_stage=sizes.ulmfit_steps_per_stage, lr=PEAK_LR,
-                                        batch_size=sizes.classifier_batch_size, gradual=choice.gradual,
-                                        discriminative=choice.discriminative, slanted=choice.slanted,
-                                        validation=validation, seed=seed)
+    histories = train_ulmfit_classifier(model, train, steps_per_stage=sizes.ulmfit.steps_per_stage,
+                                        lr=sizes.ulmfit.classifier_lr, batch_size=sizes.tasks.classifier_batch_size,
+                                        gradual=choice.gradual, discriminative=choice.discriminative,
+                                        slanted=choice.slanted, validation=validation, seed=seed)
     return accuracy(model, test), model, histories

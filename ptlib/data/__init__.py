@@ -1,13 +1,18 @@
 """The front door to every dataset in the course: one name, one call, the same schema.
 
 The default data is the generated micro-world (offline, with ground truth). Real corpora are one name
-away for anyone online (``wikitext-2``, ``imdb``, ``sst2`` ...): see :mod:`ptlib.realdata`.
+away for anyone online (``wikitext-2``, ``imdb``, ``sst2`` ...): see :mod:`ptlib.data.real`.
 
 - ``load_corpus``: ``microworld``, ``wikitext-2``, ``wikitext-103`` -> ``DatasetDict`` with a ``text`` column
 - ``load_task``: ``sentiment``, ``acceptability``, ``entailment``, ``paraphrase`` (generated) and
   ``imdb``, ``sst2``, ``cola``, ``rte``, ``mrpc`` (real) -> ``DatasetDict`` train/validation/test with
   ``text`` (and ``text_pair`` for pair tasks) and a ``label`` ClassLabel
 - ``load_probe``: ``agreement``, ``facts``, ``senses`` -> ``Dataset``
+- ``unlabelled_texts``, ``review_texts``, ``course_vocab``: what the pre-trained models read, and the one word
+  vocabulary they share (:mod:`.unlabelled`)
+
+The package also holds the tokenisers (:mod:`.vocab`, :mod:`.wordpiece`), the biLM's character input
+(:mod:`.characters`) and batching (:mod:`.batching`).
 """
 
 from __future__ import annotations
@@ -17,10 +22,15 @@ import difflib
 import datasets
 from datasets import Dataset, DatasetDict
 
-from . import config
+from .. import config
 from .microworld import corpus as microworld_corpus
 from .microworld import probes, tasks
 from .microworld.world import build_world
+from .unlabelled import PRETRAINING_TEXTS, course_vocab, review_texts, unlabelled_texts
+
+__all__ = ["GENERATED_CORPORA", "GENERATED_TASKS", "PRETRAINING_TEXTS", "PROBES", "REAL_CORPORA", "REAL_TASKS",
+           "UnknownNameError", "course_vocab", "load_corpus", "load_probe", "load_task", "load_unlabelled_reviews",
+           "review_texts", "unlabelled_texts"]
 
 GENERATED_CORPORA = ("microworld",)
 REAL_CORPORA = ("wikitext-2", "wikitext-103")
@@ -46,19 +56,19 @@ def _check_name(kind: str, name: str, known: tuple[str, ...]) -> None:
 
 
 def load_corpus(name: str = "microworld", n_sentences: int | None = None, seed: int = 0) -> DatasetDict:
-    """Pre-training text. The micro-world's size defaults to the run mode's ``corpus_sentences``."""
+    """Pre-training text. The micro-world's size defaults to the run mode's ``corpus.sentences``."""
     _check_name("corpus", name, GENERATED_CORPORA + REAL_CORPORA)
     if name in REAL_CORPORA:
-        from .realdata import load_real
+        from .real import load_real
 
         return load_real(name, seed=seed)
-    size = config.sizes().corpus_sentences if n_sentences is None else n_sentences
+    size = config.sizes().corpus.sentences if n_sentences is None else n_sentences
     return microworld_corpus.general_corpus(size, seed=seed)
 
 
 def load_unlabelled_reviews(n_reviews: int | None = None, seed: int = 0) -> Dataset:
     """Target-domain text (film reviews ending in a verdict) for fine-tuning a language model."""
-    size = config.sizes().reviews_unlabelled if n_reviews is None else n_reviews
+    size = config.sizes().corpus.reviews_unlabelled if n_reviews is None else n_reviews
     return microworld_corpus.unlabelled_reviews(size, seed=seed)
 
 
@@ -66,19 +76,19 @@ def load_task(name: str, train_size: int | None = None, seed: int = 0) -> Datase
     """A labelled task with train/validation/test splits (sizes from the run mode unless given)."""
     _check_name("task", name, GENERATED_TASKS + REAL_TASKS)
     if name in REAL_TASKS:
-        from .realdata import load_real
+        from .real import load_real
 
         return load_real(name, seed=seed)
-    sizes = config.sizes()
-    return tasks.load_task(name, sizes.task_train if train_size is None else train_size,
-                           sizes.task_validation, sizes.task_test, seed=seed)
+    sizes = config.sizes().tasks
+    return tasks.load_task(name, sizes.train if train_size is None else train_size, sizes.validation, sizes.test,
+                           seed=seed)
 
 
 def load_probe(name: str, corpus: Dataset | None = None, n_items: int | None = None, seed: int = 0) -> Dataset:
     """A probe set. ``facts`` counts mentions in ``corpus``; ``senses`` lists the occurrences in
     ``corpus`` when one is given, else fresh held-out sentences."""
     _check_name("probe", name, PROBES)
-    size = config.sizes().probe_items if n_items is None else n_items
+    size = config.sizes().tasks.probe_items if n_items is None else n_items
     if name == "agreement":
         return probes.agreement_pairs(size, seed=seed)
     if name == "facts":

@@ -9,7 +9,9 @@ Each sentence is one sequence ``<S> w_1 ... w_n </S>`` (``[CLS]`` and ``[SEP]`` 
 both directions have something to read before the first word and a word to predict at either end. The
 model's use downstream is :meth:`BiLM.forward` (``model(batch)``): for every word, the token representation and both
 directions' states at each LSTM layer, ``[x; x]``, ``[f_1; b_1]``, ``[f_2; b_2]``, each ``2 * dim`` wide.
-:mod:`ptlib.elmo` mixes these into ELMo vectors.
+The scalar mix (:mod:`ptlib.models.scalar_mix`) turns these into ELMo vectors. Its input, a batch of
+``input_ids``, ``attention_mask`` and the characters of each word, comes from :mod:`ptlib.data.characters`;
+its training from :mod:`ptlib.train.bilm`.
 
 Differences from the paper, for a CPU and a small corpus: widths of 32-64 instead of 512, 256 character
 filters instead of 2048, LSTMs without projection layers (cells = width), one highway layer instead of two,
@@ -20,23 +22,14 @@ a layer-normalised token representation (see :class:`TokenEncoder`), and an adap
 
 from __future__ import annotations
 
-import math
-import random
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .runtime import device as default_device
-from .runtime import one_cpu_thread
-from .training import History, fit
-from .vocab import CLS_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS, Vocab
-
-# The sentence boundaries <S> and </S>, as tokens of the word vocabulary.
-BOS, EOS = SPECIAL_TOKENS[CLS_ID], SPECIAL_TOKENS[SEP_ID]
-Batch = dict[str, torch.Tensor]
+from ..data.characters import Batch, CharVocab
+from ..data.vocab import PAD_ID
 
 
 @dataclass(frozen=True)
@@ -62,87 +55,6 @@ class BiLMConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-# --- characters ------------------------------------------------------------------------------
-
-
-class CharVocab:
-    """Characters -> ids, with the markers ELMo wraps around every word.
-
-    Ids 0..5 are padding, an unknown character (one never seen in training), begin- and end-of-word,
-    and the two "characters" that spell the sentence boundaries <S> and </S>.
-    """
-
-    SPECIALS = ("<pad>", "<unk>", "<bow>", "<eow>", "<bos>", "<eos>")
-    PAD, UNK, BOW, EOW, BOS_CHAR, EOS_CHAR = range(6)
-
-    def __init__(self, chars: Iterable[str]) -> None:
-        self.chars = sorted(set(chars))
-        if any(len(c) != 1 for c in self.chars):
-            raise ValueError("a CharVocab is built from single characters")
-        self._index = {c: i + len(self.SPECIALS) for i, c in enumerate(self.chars)}
-
-    @classmethod
-    def build(cls, texts: Iterable[str]) -> CharVocab:
-        return cls({c for text in texts for c in text if not c.isspace()})
-
-    def __len__(self) -> int:
-        return len(self.SPECIALS) + len(self.chars)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CharVocab) and self.chars == other.chars
-
-    def encode_word(self, word: str, max_chars: int) -> list[int]:
-        """``[<bow>, c_1, ..., c_k, <eow>, <pad>, ...]``, exactly ``max_chars`` long (long words lose their end)."""
-        if word == BOS:
-            inner = [self.BOS_CHAR]
-        elif word == EOS:
-            inner = [self.EOS_CHAR]
-        else:
-            inner = [self._index.get(c, self.UNK) for c in word[: max_chars - 2]]
-        ids = [self.BOW, *inner, self.EOW]
-        return ids + [self.PAD] * (max_chars - len(ids))
-
-
-class Batcher:
-    """Tokenised sentences -> the biLM's input, each sentence wrapped in ``<S> ... </S>`` and padded on the right.
-
-    The batch (a dict of tensors) holds:
-    - ``words`` [batch, length]: word ids (the softmax targets, and the input of the word-embedding option);
-    - ``mask`` [batch, length]: True at real positions, the boundaries included;
-    - ``chars`` [types, max_chars]: the characters of each *distinct* token of the batch, so the CNN runs once
-      per word type rather than once per occurrence; ``types`` [batch, length] picks each position's row.
-    """
-
-    def __init__(self, vocab: Vocab, char_vocab: CharVocab, max_chars: int) -> None:
-        self.vocab, self.char_vocab, self.max_chars = vocab, char_vocab, max_chars
-        self._char_rows: dict[str, list[int]] = {}
-
-    def _chars(self, token: str) -> list[int]:
-        row = self._char_rows.get(token)
-        if row is None:
-            row = self._char_rows[token] = self.char_vocab.encode_word(token, self.max_chars)
-        return row
-
-    def __call__(self, sentences: Sequence[Sequence[str]]) -> Batch:
-        if len(sentences) == 0:
-            raise ValueError("a batch needs at least one sentence")
-        for i, sentence in enumerate(sentences):
-            if isinstance(sentence, str) or len(sentence) == 0:
-                raise ValueError(f"sentence {i} must be a non-empty list of tokens (text.split()), got {sentence!r}")
-        length = max(len(s) for s in sentences) + 2
-        words = torch.full((len(sentences), length), PAD_ID, dtype=torch.long)
-        types = torch.zeros((len(sentences), length), dtype=torch.long)  # padding reads row 0: masked anyway
-        mask = torch.zeros((len(sentences), length), dtype=torch.bool)
-        type_index: dict[str, int] = {}
-        for i, sentence in enumerate(sentences):
-            tokens = [BOS, *sentence, EOS]
-            words[i, : len(tokens)] = torch.tensor([self.vocab.token_to_id(t) for t in tokens])
-            types[i, : len(tokens)] = torch.tensor([type_index.setdefault(t, len(type_index)) for t in tokens])
-            mask[i, : len(tokens)] = True
-        chars = torch.tensor([self._chars(token) for token in type_index], dtype=torch.long)
-        return {"words": words, "mask": mask, "chars": chars, "types": types}
 
 
 # --- the token representation ------------------------------------------------------------------
@@ -205,7 +117,7 @@ class TokenEncoder(nn.Module):
         if self.char_inputs:
             x = self.cnn(batch["chars"])[batch["types"]]  # one CNN pass per word type, then scattered
         else:
-            x = self.embedding(batch["words"])
+            x = self.embedding(batch["input_ids"])
         return F.layer_norm(x, x.shape[-1:])
 
 
@@ -272,7 +184,7 @@ class BiLM(nn.Module):
     def states(self, batch: Batch) -> tuple[torch.Tensor, tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]:
         """x and each direction's (h_1, h_2), all [batch, length, dim], over the whole ``<S> ... </S>`` sequence."""
         x = self.token_encoder(batch)
-        lengths = batch["mask"].sum(1)
+        lengths = batch["attention_mask"].sum(1)
         forward_states = self.forward_lm(x)
         backward_states = tuple(reverse_padded(h, lengths) for h in self.backward_lm(reverse_padded(x, lengths)))
         return x, forward_states, backward_states
@@ -281,7 +193,7 @@ class BiLM(nn.Module):
         """Cross-entropy of the forward and of the backward LM over every word each has to predict."""
         _, (_, forward_top), (_, backward_top) = self.states(batch)
         losses = []
-        for top, targets in zip((forward_top, backward_top), lm_targets(batch["words"], batch["mask"])):
+        for top, targets in zip((forward_top, backward_top), lm_targets(batch["input_ids"], batch["attention_mask"])):
             keep = targets != PAD_ID  # the softmax runs only where there is a word to predict
             nll = -self.softmax(self.dropout(top[keep]), targets[keep]).output  # [predictions]: -log P(target)
             losses.append(nll.sum() if reduction == "sum" else nll.mean())
@@ -301,75 +213,6 @@ class BiLM(nn.Module):
         x, forward_states, backward_states = self.states(batch)
         stack = torch.stack([torch.cat([x, x], -1)]
                             + [torch.cat([f, b], -1) for f, b in zip(forward_states, backward_states)])
-        lengths = batch["mask"].sum(1) - 2
+        lengths = batch["attention_mask"].sum(1) - 2
         word_mask = torch.arange(stack.size(2) - 2, device=stack.device) < lengths.unsqueeze(1)
         return stack[:, :, 1:-1] * word_mask[None, :, :, None], word_mask
-
-
-# --- training and evaluation --------------------------------------------------------------------
-
-
-def sentence_batches(sentences: Sequence[Sequence[str]], batcher: Batcher, batch_size: int,
-                     rng: random.Random | None = None) -> Iterator[Batch]:
-    """Batches of sentences of similar length (little padding); shuffled when given an ``rng``.
-
-    Shuffling draws a random order, sorts it by length in pools of 50 batches, and shuffles the batches,
-    so that each epoch sees different neighbours while padding stays small.
-    """
-    order = list(range(len(sentences)))
-    if rng is not None:
-        rng.shuffle(order)
-    pool = 50 * batch_size
-    chunks = []
-    for start in range(0, len(order), pool):
-        ordered = sorted(order[start : start + pool], key=lambda i: len(sentences[i]))
-        chunks += [ordered[i : i + batch_size] for i in range(0, len(ordered), batch_size)]
-    if rng is not None:
-        rng.shuffle(chunks)
-    for chunk in chunks:
-        yield batcher([sentences[i] for i in chunk])
-
-
-@torch.no_grad()
-def perplexities(model: BiLM, batcher: Batcher, sentences: Sequence[Sequence[str]],
-                 batch_size: int = 256) -> tuple[float, float]:
-    """(forward, backward) perplexity on held-out sentences, each over the same n + 1 predictions a sentence."""
-    was_training = model.training
-    model.eval()
-    target = next(model.parameters()).device
-    totals, count = torch.zeros(2), 0
-    for batch in sentence_batches(sentences, batcher, batch_size):
-        batch = {key: value.to(target) for key, value in batch.items()}
-        totals += torch.stack(model.direction_losses(batch, reduction="sum")).cpu()
-        count += int(batch["mask"].sum()) - len(batch["mask"])  # n + 2 positions, n + 1 predictions
-    model.train(was_training)
-    forward, backward = (math.exp(total / count) for total in totals.tolist())
-    return forward, backward
-
-
-def train_bilm(model: BiLM, batcher: Batcher, train: Sequence[Sequence[str]],
-               validation: Sequence[Sequence[str]] | None = None, *, epochs: int = 1, batch_size: int = 64,
-               lr: float = 5e-3, weight_decay: float = 1e-6, seed: int = 0, progress: bool = True,
-               device: torch.device | None = None) -> History:
-    """Train on tokenised sentences with Adam, the rate decaying linearly to 5% of ``lr``.
-
-    ``weight_decay`` is the paper's small L2 penalty (Adam adds ``weight_decay * w`` to each gradient).
-    With a validation set, records ``forward_perplexity`` and ``backward_perplexity`` after each epoch.
-    """
-    if len(train) == 0:
-        raise ValueError("no training sentences")
-    target = device or default_device()
-    rng = random.Random(seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    total = epochs * math.ceil(len(train) / batch_size)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.05, 1 - step / total))
-
-    def evaluate(m: BiLM) -> dict[str, float]:
-        forward, backward = perplexities(m, batcher, validation)
-        return {"forward_perplexity": forward, "backward_perplexity": backward}
-
-    with one_cpu_thread():
-        return fit(model, lambda epoch: sentence_batches(train, batcher, batch_size, rng),
-                   lambda m, batch: m.loss(batch), optimizer, epochs=epochs, scheduler=schedule,
-                   evaluate=evaluate if validation else None, clip_grad=1.0, device=target, progress=progress,
-                   desc="biLM")

@@ -1,8 +1,12 @@
-"""A small training loop: progress bars, gradient clipping, periodic evaluation, a plottable history.
+"""The one training loop and the one evaluation loop of the course.
 
-One loop serves every model in the course because the model-specific part is a ``loss_fn(model, batch)``
-that returns a scalar loss. Everything else (moving batches to the device, stepping the optimiser
-and the scheduler, timing, recording) is the same for a language model and a classifier.
+:func:`fit` trains any model because the model-specific part is a ``loss_fn(model, batch)`` that returns a scalar
+loss. Everything else is the same for a language model, a classifier, the biLM and GloVe: moving batches to the
+device, gradient accumulation, mixed precision on a GPU, clipping, stepping the optimiser and the scheduler,
+progress bars, timing, and a plottable :class:`History`.
+
+:func:`evaluate_batches` runs a model over batches in eval mode without gradients, on the model's device, and
+restores the model's mode afterwards: every accuracy, perplexity and feature extraction goes through it.
 """
 
 from __future__ import annotations
@@ -11,27 +15,18 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .runtime import device as default_device
+from ..data.batching import to_device
+from ..runtime import device as default_device
 
 LossFn = Callable[[nn.Module, Any], torch.Tensor]
 EvalFn = Callable[[nn.Module], Mapping[str, float]]
-
-
-def to_device(batch: Any, target: torch.device) -> Any:
-    """Move every tensor inside a (nested) batch to ``target``."""
-    if isinstance(batch, torch.Tensor):
-        return batch.to(target, non_blocking=True)
-    if isinstance(batch, Mapping):
-        return {key: to_device(value, target) for key, value in batch.items()}
-    if isinstance(batch, (list, tuple)):
-        return type(batch)(to_device(value, target) for value in batch)
-    return batch
+T = TypeVar("T")
 
 
 @dataclass
@@ -100,22 +95,30 @@ def fit(
     eval_every: int | None = None,
     on_epoch_start: Callable[[int], None] | None = None,
     clip_grad: float | None = 1.0,
+    accumulate: int = 1,
+    mixed_precision: bool = False,
     device: torch.device | None = None,
     progress: bool = True,
     desc: str = "training",
 ) -> History:
     """Train ``model`` and return its :class:`History`.
 
-    ``batches`` is either a re-iterable (a DataLoader) or a function ``epoch -> iterable``
-    (for streams that reshuffle per epoch). ``scheduler.step()`` is called after every optimiser
-    step. ``evaluate(model)`` runs after every ``eval_every`` steps and at the end of each epoch,
-    in eval mode and without gradients. ``on_epoch_start(epoch)`` runs before each epoch
-    (e.g. gradual unfreezing).
+    ``batches`` is either a re-iterable (a DataLoader) or a function ``epoch -> iterable`` (for streams that
+    reshuffle per epoch). Every ``accumulate`` batches make one optimiser step (their gradients summed, each loss
+    divided by ``accumulate``: a larger batch for the memory of a small one); ``clip_grad`` caps the gradient's
+    norm before each step, and ``scheduler.step()`` follows each step. ``mixed_precision`` runs the forward pass
+    in float16 with a gradient scaler on a CUDA device (elsewhere it is ignored). ``evaluate(model)`` runs after
+    every ``eval_every`` steps and at the end of each epoch, in eval mode and without gradients.
+    ``on_epoch_start(epoch)`` runs before each epoch (e.g. gradual unfreezing).
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if isinstance(accumulate, bool) or not isinstance(accumulate, int) or accumulate < 1:
+        raise ValueError(f"accumulate must be a whole number of batches >= 1, got {accumulate!r}")
     target = device or default_device()
     model.to(target)
+    amp = mixed_precision and target.type == "cuda"
+    scaler = torch.amp.GradScaler("cuda") if amp else None
     history = History()
     started = time.perf_counter()
 
@@ -128,37 +131,50 @@ def fit(
         model.train()
         history.evaluations.append({"step": step, "epoch": epoch, **metrics})
 
-    def epoch_batches(epoch: int) -> Iterable[Any]:
-        return batches(epoch) if callable(batches) else batches
+    def optimizer_step() -> None:
+        if clip_grad is not None:
+            if scaler is not None:
+                scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
+            nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
+        if scaler is not None:
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        if scheduler is not None:
+            scheduler.step()
 
     total = None
     if not callable(batches) and hasattr(batches, "__len__"):
-        total = epochs * len(batches)  # type: ignore[arg-type]
+        total = epochs * math.ceil(len(batches) / accumulate)  # type: ignore[arg-type]
     bar = tqdm(total=total, desc=desc, disable=not progress, leave=False)
     step, running = 0, 0.0  # running: an exponential average of the loss, for the progress bar
     model.train()
+    optimizer.zero_grad(set_to_none=True)
     for epoch in range(epochs):
         if on_epoch_start is not None:
             on_epoch_start(epoch)
-        seen = 0
-        for batch in epoch_batches(epoch):
+        seen, pending = 0, []  # pending: the losses of the batches accumulated since the last step
+        for batch in batches(epoch) if callable(batches) else batches:
             seen += 1
-            loss = loss_fn(model, to_device(batch, target))
+            with torch.autocast(target.type, dtype=torch.float16, enabled=amp):
+                loss = loss_fn(model, to_device(batch, target))
             if not torch.isfinite(loss):
                 bar.close()
                 raise FloatingPointError(
                     f"the loss became {loss.item()} at step {step}: lower the learning rate or check the inputs"
                 )
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if clip_grad is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
-            optimizer.step()
-            if scheduler is not None:
-                scheduler.step()
+            scaled = loss / accumulate if accumulate > 1 else loss
+            (scaler.scale(scaled) if scaler is not None else scaled).backward()
+            pending.append(loss.item())
+            if len(pending) < accumulate:
+                continue
+            optimizer_step()
             step += 1
             history.steps.append(step)
-            history.losses.append(loss.item())
+            history.losses.append(sum(pending) / len(pending))
+            pending = []
             bar.update(1)
             running = history.losses[-1] if step == 1 else 0.95 * running + 0.05 * history.losses[-1]
             if step % 10 == 0:
@@ -168,6 +184,11 @@ def fit(
         if seen == 0:
             bar.close()
             raise ValueError(f"epoch {epoch + 1} had no batches: is the training set empty?")
+        if pending:  # an epoch that does not divide into whole accumulations ends with a smaller step
+            optimizer_step()
+            step += 1
+            history.steps.append(step)
+            history.losses.append(sum(pending) / len(pending))
         if not (eval_every and step % eval_every == 0):
             run_evaluation(step, epoch)
     bar.close()
@@ -176,6 +197,21 @@ def fit(
     return history
 
 
+@torch.no_grad()
+def evaluate_batches(model: nn.Module, batches: Iterable[Any], forward: Callable[[nn.Module, Any], T]) -> list[T]:
+    """``forward(model, batch)`` for every batch, in eval mode, without gradients, on the model's device.
+
+    The model's mode (train or eval) is restored afterwards, so this can run in the middle of training.
+    """
+    was_training = model.training
+    target = next(model.parameters()).device
+    model.eval()
+    try:
+        return [forward(model, to_device(batch, target)) for batch in batches]
+    finally:
+        model.train(was_training)
+
+
 def perplexity(mean_loss: float) -> float:
-    """exp(mean cross-entropy), capped so that an untrained model does not overflow."""
+    """exp(mean cross-entropy per token), capped so that an untrained model does not overflow."""
     return math.exp(min(mean_loss, 50.0))

@@ -161,7 +161,7 @@ def encode_dataset(
 
     Rows become ``[CLS] a [SEP]``, or ``[CLS] a [SEP] b [SEP]`` when ``pair_column`` exists,
     truncated to ``max_length`` (longest sentence first). Rows are not padded unless
-    ``pad_to_max_length``: pad each batch instead with ``collate_fn=ptlib.vocab.collate``, which is
+    ``pad_to_max_length``: pad each batch instead with ``collate_fn=ptlib.data.batching.collate``, which is
     much cheaper for short sentences.
     """
     names = _names(ds)

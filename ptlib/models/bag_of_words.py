@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import torch
 
-from .vocab import Vocab
+from ..data.vocab import Vocab
 
 
 class BagOfWords:

@@ -8,11 +8,11 @@ as a mean with a band of one standard deviation.
 from __future__ import annotations
 
 import random
-import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+import pandas as pd
 from tqdm.auto import tqdm
 
 T = TypeVar("T")
@@ -66,15 +66,10 @@ def learning_curve(
 
 def summarise(rows: Sequence[dict[str, Any]], by: Sequence[str] = ("method", "n"),
               value: str = "score") -> list[dict[str, Any]]:
-    """Mean, standard deviation and count of ``value`` for each group of ``by``."""
-    groups: dict[tuple, list[float]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row[key] for key in by), []).append(row[value])
-    out = []
-    for key, values in groups.items():
-        spread = statistics.stdev(values) if len(values) > 1 else 0.0
-        out.append({**dict(zip(by, key)), "mean": statistics.fmean(values), "std": spread, "runs": len(values)})
-    return out
+    """Mean, standard deviation (0 for a single run) and count of ``value`` for each group of ``by``."""
+    summary = (pd.DataFrame(rows).groupby(list(by), sort=False)[value].agg(mean="mean", std="std", runs="count")
+               .fillna({"std": 0.0}).reset_index())
+    return summary.to_dict("records")
 
 
 def plot_learning_curves(rows: Sequence[dict[str, Any]], ax: Any = None, chance: float | None = None,

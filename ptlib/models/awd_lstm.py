@@ -15,7 +15,7 @@ All dropout is active in ``model.train()`` and off in ``model.eval()``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -34,9 +34,6 @@ class LMConfig:
     weight_dropout: float = 0.2  # DropConnect on hidden-to-hidden weights
     output_dropout: float = 0.2  # locked dropout on the last layer's output
     tie_weights: bool = True
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class LockedDropout(nn.Module):
@@ -143,16 +140,7 @@ class AWDLSTMLanguageModel(nn.Module):
         layer_outputs, state = self.encoder(words, state)
         return self.decoder(self.output_dropout(layer_outputs[-1])), state
 
-    def loss(self, words: torch.Tensor, targets: torch.Tensor, state: State | None = None) -> torch.Tensor:
-        """Mean cross-entropy of predicting ``targets`` [batch, time] (padding ignored)."""
-        logits, _ = self(words, state)
-        return F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=self.encoder.embedding.padding_idx)
-
 
 def detach(state: State) -> State:
     """Cut the graph between BPTT windows while keeping the hidden state's values."""
     return [(h.detach(), c.detach()) for h, c in state]
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)

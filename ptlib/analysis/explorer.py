@@ -23,7 +23,7 @@ import ipywidgets as widgets
 from IPython.display import Image, display
 from matplotlib.figure import Figure
 
-from .glove import GloVe
+from ..pretrained import GloVe
 from .neighbours import (
     Embed,
     OccurrenceIndex,

@@ -1,0 +1,55 @@
+"""Asking a left-to-right language model which word comes next: the probes of notebook 02.
+
+- :func:`next_word_logprobs`: log P(next word | prefix) for each prefix;
+- :func:`prefers`: minimal pairs, such as the verb form that agrees with its subject;
+- :func:`choose`: cloze items, such as a fact's value among candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+
+from ..data.batching import pad_batch
+from ..data.vocab import Vocab
+from ..models.awd_lstm import AWDLSTMLanguageModel
+from ..train.loop import evaluate_batches
+
+
+def next_word_logprobs(model: AWDLSTMLanguageModel, vocab: Vocab, prefixes: Sequence[str],
+                       batch_size: int = 256) -> torch.Tensor:
+    """log P(next word | prefix) for each prefix: [len(prefixes), vocab]."""
+    batches = []
+    for start in range(0, len(prefixes), batch_size):
+        ids, mask = pad_batch([vocab.encode(prefix) for prefix in prefixes[start : start + batch_size]])
+        batches.append({"input_ids": ids, "attention_mask": mask})
+
+    def last_word(m: AWDLSTMLanguageModel, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        logits, _ = m(batch["input_ids"])
+        last = batch["attention_mask"].sum(1) - 1  # right padding never influences earlier positions of a causal LM
+        return F.log_softmax(logits[torch.arange(len(last)), last], -1).cpu()
+
+    return torch.cat(evaluate_batches(model, batches, last_word))
+
+
+def prefers(model: AWDLSTMLanguageModel, vocab: Vocab, prefixes: Sequence[str], good: Sequence[str],
+            bad: Sequence[str]) -> torch.Tensor:
+    """For minimal pairs: True where the model gives the good word a higher probability than the bad one."""
+    scores = next_word_logprobs(model, vocab, prefixes)
+    good_ids = torch.tensor([vocab.token_to_id(w) for w in good])
+    bad_ids = torch.tensor([vocab.token_to_id(w) for w in bad])
+    rows = torch.arange(len(prefixes))
+    return scores[rows, good_ids] > scores[rows, bad_ids]
+
+
+def choose(model: AWDLSTMLanguageModel, vocab: Vocab, prefixes: Sequence[str],
+           candidates: Sequence[Sequence[str]]) -> list[str]:
+    """For cloze items: the candidate the model rates most likely after each prefix."""
+    scores = next_word_logprobs(model, vocab, prefixes)
+    picks = []
+    for row, options in zip(scores, candidates):
+        ids = torch.tensor([vocab.token_to_id(w) for w in options])
+        picks.append(options[int(row[ids].argmax())])
+    return picks
