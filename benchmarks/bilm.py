@@ -1,6 +1,6 @@
 """Do the lecture's claims about ELMo show on the micro-world, on a laptop CPU?
 
-Measures the recipe notebook 04 uses (``ptlib.elmo`` in full mode):
+Measures the recipe notebook 04 uses (``ptlib.experiments.elmo`` in full mode):
 
 1. the biLM: training time, forward and backward perplexity on held-out sentences, and whether its forward LM
    picks the verb that agrees with a distant subject (as benchmarks/lm_claims.py asks of the AWD-LSTM);
@@ -30,7 +30,11 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
 
-from ptlib import config, data, elmo, glove  # noqa: E402
+from ptlib import config, data, pretrained  # noqa: E402
+from ptlib.analysis.probes import PROBE_KINDS, layer_probe, probe_items  # noqa: E402
+from ptlib.experiments.elmo import elmo_examples, run_task  # noqa: E402
+from ptlib.models.bilm import BiLM  # noqa: E402
+from ptlib.train.loop import evaluate_batches  # noqa: E402
 
 TASKS = ("sentiment", "acceptability", "paraphrase", "entailment")
 FEW_LABELS = 200
@@ -40,17 +44,18 @@ MODELS = {"glove": ("embedding", "mix", True), "glove+elmo": ("embedding+elmo", 
 FEW_LABEL_MODELS = ("glove", "glove+elmo")
 
 
-@torch.no_grad()
-def agreement_by_interveners(bilm: elmo.PretrainedBiLM, n_items: int) -> list[float]:
+def agreement_by_interveners(bilm: pretrained.PretrainedBiLM, n_items: int) -> list[float]:
     """How often the forward LM gives the agreeing verb a higher probability than the other form."""
     pairs = data.load_probe("agreement", n_items=n_items)
-    model = bilm.model.eval()
-    target = next(model.parameters()).device
-    batch = {k: v.to(target) for k, v in bilm.batcher([p.split() for p in pairs["prefix"]]).items()}
-    _, (_, forward_top), _ = model.states(batch)
-    last = batch["mask"].sum(1) - 2  # n words: after <S>, the last one sits at position n
-    rows = torch.arange(len(last))
-    logp = model.softmax.log_prob(forward_top[rows.to(target), last]).cpu()
+
+    def next_word(model: BiLM, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        _, (_, forward_top), _ = model.states(batch)
+        last = batch["attention_mask"].sum(1) - 2  # n words: after <S>, the last one sits at position n
+        return model.softmax.log_prob(forward_top[torch.arange(len(last), device=last.device), last]).cpu()
+
+    # all the prefixes in one batch, read in eval mode without gradients on the biLM's device
+    (logp,) = evaluate_batches(bilm.model, [bilm.batcher([p.split() for p in pairs["prefix"]])], next_word)
+    rows = torch.arange(len(logp))
     good = torch.tensor([bilm.vocab.token_to_id(w) for w in pairs["good"]])
     bad = torch.tensor([bilm.vocab.token_to_id(w) for w in pairs["bad"]])
     correct = (logp[rows, good] > logp[rows, bad]).numpy()
@@ -65,37 +70,37 @@ def main() -> None:
     torch.set_num_threads(2)  # ptlib trains the biLM and the task models on one (ptlib.runtime.one_cpu_thread)
     sizes = config.FULL
     figures: dict = {}
-    bilm = elmo.pretrained_bilm(sizes, refresh=args.retrain, progress=False)
+    bilm = pretrained.load("bilm", sizes, refresh=args.retrain, progress=False)
     figures["bilm_train_seconds"] = round(bilm.history.seconds, 1)
     figures["bilm_steps"] = len(bilm.history.losses)
     figures["bilm_forward_perplexity"] = round(bilm.forward_perplexity, 2)
     figures["bilm_backward_perplexity"] = round(bilm.backward_perplexity, 2)
-    for k, accuracy in enumerate(agreement_by_interveners(bilm, sizes.probe_items)):
+    for k, accuracy in enumerate(agreement_by_interveners(bilm, sizes.tasks.probe_items)):
         figures[f"forward_lm_agreement_interveners{k}"] = accuracy
 
-    for kind in elmo.PROBE_KINDS:
-        train = elmo.probe_items(kind, sizes.probe_items, seed=1)
-        test = elmo.probe_items(kind, sizes.probe_items, seed=2)
-        for layer, accuracy in enumerate(elmo.layer_probe(bilm, train, test)):
+    for kind in PROBE_KINDS:
+        train = probe_items(kind, sizes.tasks.probe_items, seed=1)
+        test = probe_items(kind, sizes.tasks.probe_items, seed=2)
+        for layer, accuracy in enumerate(layer_probe(bilm, train, test)):
             figures[f"probe_{kind}_layer{layer}"] = round(accuracy, 3)
 
-    vectors = glove.pretrained_glove(sizes, progress=False)
+    vectors = pretrained.load("glove", sizes, progress=False)
     if vectors.vocab != bilm.vocab:
         raise RuntimeError("GloVe and the biLM should share the course vocabulary")
     started = time.perf_counter()
     runs = 0
     for task in TASKS:
-        for n_labels, names in ((sizes.task_train, tuple(MODELS)), (FEW_LABELS, FEW_LABEL_MODELS)):
+        for n_labels, names in ((sizes.tasks.train, tuple(MODELS)), (FEW_LABELS, FEW_LABEL_MODELS)):
             splits = data.load_task(task, train_size=n_labels)
             n_classes = splits["train"].features["label"].num_classes
-            train, test = elmo.encode_task(bilm, splits["train"]), elmo.encode_task(bilm, splits["test"])
+            train, test = elmo_examples(bilm, splits["train"]), elmo_examples(bilm, splits["test"])
             means = {}
             for name in names:
                 inputs, layers, use_glove = MODELS[name]
-                results = [elmo.run_task(bilm, train, test, n_classes, inputs=inputs, layers=layers, seed=seed,
-                                         steps=sizes.classifier_steps, batch_size=sizes.classifier_batch_size,
-                                         word_vectors=vectors.vectors if use_glove else None)
-                           for seed in range(sizes.seeds)]
+                results = [run_task(bilm, train, test, n_classes, inputs=inputs, layers=layers, seed=seed,
+                                    steps=sizes.tasks.classifier_steps, batch_size=sizes.tasks.classifier_batch_size,
+                                    word_vectors=vectors.vectors if use_glove else None)
+                           for seed in range(sizes.tasks.seeds)]
                 runs += len(results)
                 accuracies = [result["accuracy"] for result in results]
                 means[name] = np.mean(accuracies)

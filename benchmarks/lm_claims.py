@@ -28,10 +28,14 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
 
-from ptlib import classifier as clf  # noqa: E402
-from ptlib import config, data, experiments, pretrained  # noqa: E402
-from ptlib import language_model as lm  # noqa: E402
-from ptlib.awd_lstm import AWDLSTMEncoder  # noqa: E402
+from ptlib import config, data, pretrained  # noqa: E402
+from ptlib.analysis.lm_queries import choose, prefers  # noqa: E402
+from ptlib.analysis.probes import probe_accuracy  # noqa: E402
+from ptlib.data.batching import encode_task  # noqa: E402
+from ptlib.experiments.sweeps import learning_curve, summarise  # noqa: E402
+from ptlib.models.awd_lstm import AWDLSTMEncoder  # noqa: E402
+from ptlib.models.classifier import LSTMClassifier  # noqa: E402
+from ptlib.train.classifier import accuracy, train_classifier  # noqa: E402
 
 MENTION_BUCKETS = ((0, 20), (20, 80), (80, 300), (300, 10**9))
 LABEL_COUNTS = (16, 32, 128, 1000)
@@ -40,13 +44,13 @@ LABEL_COUNTS = (16, 32, 128, 1000)
 def probe_figures(pre: pretrained.PretrainedLM, corpus, prefix: str) -> dict:
     figures: dict = {}
     pairs = data.load_probe("agreement", n_items=1000)
-    correct = lm.prefers(pre.model, pre.vocab, pairs["prefix"], pairs["good"], pairs["bad"]).numpy()
+    correct = prefers(pre.model, pre.vocab, pairs["prefix"], pairs["good"], pairs["bad"]).numpy()
     interveners = np.array(pairs["interveners"])
     for k in range(4):
         figures[f"{prefix}agreement_interveners{k}"] = round(float(correct[interveners == k].mean()), 3)
     figures[f"{prefix}agreement_distance>=8"] = round(float(correct[np.array(pairs["distance"]) >= 8].mean()), 3)
     cloze = data.load_probe("facts", corpus["train"])
-    picks = lm.choose(pre.model, pre.vocab, cloze["prompt"], cloze["candidates"])
+    picks = choose(pre.model, pre.vocab, cloze["prompt"], cloze["candidates"])
     hits = np.array([p == a for p, a in zip(picks, cloze["answer"])])
     mentions = np.array(cloze["mentions"])
     figures[f"{prefix}cloze_accuracy"] = round(float(hits.mean()), 3)
@@ -66,40 +70,41 @@ def main() -> None:
     torch.set_num_threads(2)
     sizes = config.FULL
     figures: dict = {}
-    corpus = data.load_corpus(n_sentences=sizes.corpus_sentences)
+    corpus = data.load_corpus(n_sentences=sizes.corpus.sentences)
     for text in ("general", "general+reviews"):
-        pre = pretrained.pretrained_lm(text, sizes=sizes, refresh=args.retrain, progress=False)
+        pre = pretrained.load(f"lm:{text}", sizes, refresh=args.retrain, progress=False)
         figures[f"{text}_lm_train_seconds"] = round(pre.history.seconds, 1)
         figures[f"{text}_lm_steps"] = len(pre.history.losses)
         figures[f"{text}_lm_validation_perplexity"] = round(pre.validation_perplexity, 2)
         figures.update(probe_figures(pre, corpus, f"{text}_"))
 
     vocab = pre.vocab  # the general+reviews model: notebook 01's shared encoder
-    task = data.load_task("sentiment", train_size=sizes.task_train)
-    train, test = clf.encode(task["train"], vocab), clf.encode(task["test"], vocab)
-    def fresh(seed: int) -> clf.LSTMClassifier:
+    task = data.load_task("sentiment", train_size=sizes.tasks.train)
+    train, test = encode_task(task["train"], vocab), encode_task(task["test"], vocab)
+
+    def fresh(seed: int) -> LSTMClassifier:
         torch.manual_seed(seed)
-        return clf.LSTMClassifier(AWDLSTMEncoder(pretrained.lm_config(vocab, sizes)), 2)
+        return LSTMClassifier(AWDLSTMEncoder(pretrained.lm_architecture(vocab, sizes.lm)), 2)
 
     def scratch(examples: list, seed: int) -> float:
         model = fresh(seed)
-        clf.train_classifier(model, examples, steps=sizes.classifier_steps, seed=seed)
-        return clf.accuracy(model, test)
+        train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed)
+        return accuracy(model, test)
 
     def fine_tuned(examples: list, seed: int) -> float:
         model = fresh(seed)
         model.encoder.load_state_dict(pre.model.encoder.state_dict())
-        clf.train_classifier(model, examples, steps=sizes.classifier_steps, seed=seed, encoder_lr=5e-4)
-        return clf.accuracy(model, test)
+        train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed, encoder_lr=5e-4)
+        return accuracy(model, test)
 
     def features(examples: list, seed: int) -> float:
-        return clf.probe_accuracy(pre.model.encoder, examples, test, seed)
+        return probe_accuracy(pre.model.encoder, examples, test, seed)
 
     started = time.perf_counter()
-    rows = experiments.learning_curve({"scratch": scratch, "features": features, "fine-tuned": fine_tuned}, train,
-                                      LABEL_COUNTS, seeds=sizes.seeds, label=lambda e: e[1], progress=False)
+    rows = learning_curve({"scratch": scratch, "features": features, "fine-tuned": fine_tuned}, train,
+                          LABEL_COUNTS, seeds=sizes.tasks.seeds, label=lambda e: e[1], progress=False)
     figures["learning_curve_seconds"] = round(time.perf_counter() - started, 1)
-    for row in experiments.summarise(rows):
+    for row in summarise(rows):
         figures[f"sentiment_{row['n']}_{row['method']}"] = f"{row['mean']:.3f} ± {row['std']:.3f}"
     write_results("lm_claims", figures)
 

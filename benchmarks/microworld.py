@@ -24,17 +24,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
 
-from ptlib.bag_of_words import BagOfWords  # noqa: E402
 from ptlib.config import FULL  # noqa: E402
-from ptlib.microworld import build_world, general_corpus, probes, tasks  # noqa: E402
-from ptlib.ngram import NgramLM  # noqa: E402
+from ptlib.data.microworld import build_world, general_corpus, probes, tasks  # noqa: E402
+from ptlib.models.bag_of_words import BagOfWords  # noqa: E402
+from ptlib.models.ngram import NgramLM  # noqa: E402
 
 
 def main() -> None:
     datasets.disable_progress_bars()
     figures: dict[str, float | int | str] = {}
     started = time.perf_counter()
-    corpus = general_corpus(FULL.corpus_sentences, seed=0)
+    corpus = general_corpus(FULL.corpus.sentences, seed=0)
     seconds = time.perf_counter() - started
     train = corpus["train"]["text"]
     counts = Counter(w for text in train for w in text.split())
@@ -70,7 +70,7 @@ def main() -> None:
         hits = [model.choose(i["prompt"], i["candidates"]) == i["answer"] for i in cloze]
         figures[f"cloze_{name}"] = round(float(np.mean(hits)), 3)
 
-    reviews = tasks.load_task("sentiment", 4000, 500, FULL.task_test, seed=0)
+    reviews = tasks.load_task("sentiment", 4000, 500, FULL.tasks.test, seed=0)
     test = reviews["test"]
     bow = BagOfWords().fit(reviews["train"]["text"], reviews["train"]["label"])
     figures["reviews_bow_train4000_test_accuracy"] = round(bow.accuracy(test["text"], test["label"]), 3)

@@ -14,6 +14,7 @@ Run: ``python benchmarks/neighbours.py`` (about a minute on 2 cores). Nothing el
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import sys
 import time
@@ -25,8 +26,11 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
 
-from ptlib import config, data, explorer, glove, neighbours, pretrained  # noqa: E402
-from ptlib.microworld import lexicon, probes  # noqa: E402
+from ptlib import config, data, pretrained  # noqa: E402
+from ptlib.analysis import explorer, neighbours  # noqa: E402
+from ptlib.data.cooccurrences import cooccurrences  # noqa: E402
+from ptlib.data.microworld import lexicon, probes  # noqa: E402
+from ptlib.train.glove import train_glove  # noqa: E402
 
 STAND_IN_WIDTH = 512  # ELMo's published vectors are 1024 wide; the course's biLM is smaller
 REPEATS = 200
@@ -71,35 +75,35 @@ def main() -> None:
     trained = {}
     for mode in ("quick", "full"):
         sizes = config.sizes(mode)
-        vocab = pretrained.shared_vocab(sizes)
-        texts = data.load_corpus(n_sentences=sizes.corpus_sentences)["train"]["text"][:]
+        vocab = data.course_vocab(sizes.corpus)
+        texts = data.load_corpus(n_sentences=sizes.corpus.sentences)["train"]["text"][:]
         started = time.perf_counter()
-        counts = glove.cooccurrences(texts, vocab)
+        counts = cooccurrences(texts, vocab, sizes.glove.window)
         counted = time.perf_counter() - started
-        dims = (sizes.glove_dim, 100) if mode == "full" else (sizes.glove_dim,)
+        dims = (sizes.glove.dim, 100) if mode == "full" else (sizes.glove.dim,)
         for dim in dims:
             started = time.perf_counter()
-            vectors, losses = glove.train_glove(counts, dim, sizes.glove_epochs, sizes.glove_batch_size,
-                                                progress=False, device=torch.device("cpu"))
+            vectors, losses = train_glove(counts, dataclasses.replace(sizes.glove, dim=dim), progress=False,
+                                          device=torch.device("cpu"))
             seconds = time.perf_counter() - started
             observed = torch.zeros(len(vocab), dtype=torch.bool)
             observed[counts.rows] = True
             figures[f"{mode}_dim{dim}_class_purity_at5"] = round(class_purity(vectors, vocab, observed), 3)
-            if dim == sizes.glove_dim:
+            if dim == sizes.glove.dim:
                 figures[f"{mode}_glove_vocab"] = len(vocab)
                 figures[f"{mode}_glove_nonzero_counts"] = len(counts)
                 figures[f"{mode}_glove_count_seconds"] = round(counted, 2)
                 figures[f"{mode}_glove_train_seconds"] = round(seconds, 2)
-                figures[f"{mode}_glove_epochs"] = sizes.glove_epochs
+                figures[f"{mode}_glove_epochs"] = sizes.glove.epochs
                 figures[f"{mode}_glove_final_loss"] = round(losses[-1], 4)
-                trained[mode] = glove.GloVe(vectors, vocab, observed, losses, counted + seconds)
+                trained[mode] = pretrained.GloVe(vectors, vocab, observed, losses, counted + seconds)
 
     full_index = neighbours.WordIndex(trained["full"].vectors, trained["full"].vocab.tokens, trained["full"].observed)
     for word in lexicon.SENSES:
         figures[f"full_glove_neighbours_{word}"] = ", ".join(other for other, _ in full_index.nearest(word, 10))
 
     quick = config.sizes("quick")
-    corpus = data.load_corpus(n_sentences=quick.corpus_sentences)["train"]
+    corpus = data.load_corpus(n_sentences=quick.corpus.sentences)["train"]
     occurrences = probes.sense_occurrences(corpus)
     state = explorer.build_state(trained["quick"], occurrences, stand_in_embed)
     words = state.occurrences.words

@@ -1,6 +1,6 @@
 """ULMFiT on the micro-world: what each stage and technique buys, with more seeds than notebook 03 can afford.
 
-Measures, in full mode (``ptlib.ablations``, the code notebook 03 runs):
+Measures, in full mode (``ptlib.experiments.ablations``, the code notebook 03 runs):
 
 1. stage 2: perplexity of the general LM on held-out reviews before and after fine-tuning on reviews;
 2. the ablation table: test error of every variant with 32 labelled reviews, mean ± std over 5 seeds,
@@ -26,8 +26,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
 
-from ptlib import ablations, config, data, experiments, pretrained  # noqa: E402
-from ptlib import classifier as clf  # noqa: E402
+from ptlib import config, data, pretrained  # noqa: E402
+from ptlib.data.batching import encode_task  # noqa: E402
+from ptlib.experiments import ablations  # noqa: E402
+from ptlib.experiments.sweeps import learning_curve, summarise  # noqa: E402
 
 LABELS = 32
 ABLATION_SEEDS = 5
@@ -37,43 +39,43 @@ CURVE_SEEDS = 3
 
 def error_rows(task_name: str, variants: list[ablations.Variant], counts: tuple[int, ...], seeds: int,
                lms: dict, sizes: config.Sizes) -> list[dict]:
-    vocab = pretrained.shared_vocab(sizes)
-    task = data.load_task(task_name, train_size=sizes.task_train)
-    train, test = clf.encode(task["train"], vocab), clf.encode(task["test"], vocab)
+    vocab = data.course_vocab(sizes.corpus)
+    task = data.load_task(task_name, train_size=sizes.tasks.train)
+    train, test = encode_task(task["train"], vocab), encode_task(task["test"], vocab)
 
     def method(choice: ablations.Variant):
         return lambda examples, seed: 1 - ablations.run_variant(choice, lms, examples, test, sizes=sizes,
                                                                 seed=seed)[0]
 
-    return experiments.learning_curve({v.name: method(v) for v in variants}, train, counts, seeds=seeds,
-                                      label=lambda e: e[1], progress=False)
+    return learning_curve({v.name: method(v) for v in variants}, train, counts, seeds=seeds,
+                          label=lambda e: e[1], progress=False)
 
 
 def main() -> None:
     torch.set_num_threads(2)
     sizes = config.FULL
     figures: dict = {}
-    tuned = pretrained.fine_tuned_lm(sizes=sizes, progress=False)
+    tuned = pretrained.load("lm:fine-tuned", sizes, progress=False)
     figures["stage2_seconds"] = round(tuned.history.seconds, 1)
     figures["stage2_perplexity_before"] = round(tuned.perplexity_before, 1)
-    figures["stage2_perplexity_after"] = round(tuned.perplexity_after, 2)
+    figures["stage2_perplexity_after"] = round(tuned.validation_perplexity, 2)
     lms = ablations.language_models(sizes, progress=False)
 
     started = time.perf_counter()
     rows = error_rows("sentiment", list(ablations.VARIANTS), (LABELS,), ABLATION_SEEDS, lms, sizes)
     figures["ablation_seconds_per_run"] = round((time.perf_counter() - started) / len(rows), 1)
-    summary = {row["method"]: row for row in experiments.summarise(rows)}
+    summary = {row["method"]: row for row in summarise(rows)}
     for name, row in summary.items():
         figures[f"sentiment_{LABELS}_error: {name}"] = f"{row['mean']:.3f} ± {row['std']:.3f}"
     scratch, ulmfit = summary[ablations.FROM_SCRATCH.name]["mean"], summary[ablations.ULMFIT.name]["mean"]
     figures["relative_error_reduction"] = round(1 - ulmfit / scratch, 3)
 
     curve = [ablations.FROM_SCRATCH, ablations.variant("no target-domain LM fine-tuning"), ablations.ULMFIT]
-    for row in experiments.summarise(error_rows("sentiment", curve, LABEL_COUNTS, CURVE_SEEDS, lms, sizes)):
+    for row in summarise(error_rows("sentiment", curve, LABEL_COUNTS, CURVE_SEEDS, lms, sizes)):
         figures[f"curve_error_{row['n']}: {row['method']}"] = f"{row['mean']:.3f} ± {row['std']:.3f}"
 
     second = [ablations.FROM_SCRATCH, ablations.variant("no target-domain LM fine-tuning"), ablations.ULMFIT]
-    for row in experiments.summarise(error_rows("acceptability", second, (256,), ABLATION_SEEDS, lms, sizes)):
+    for row in summarise(error_rows("acceptability", second, (256,), ABLATION_SEEDS, lms, sizes)):
         figures[f"acceptability_256_error: {row['method']}"] = f"{row['mean']:.3f} ± {row['std']:.3f}"
     write_results("ulmfit", figures)
 

@@ -250,3 +250,13 @@ def test_to_device_moves_every_tensor_in_a_nested_batch() -> None:
     assert batch["input_ids"].device.type == "cpu"  # the original is left alone
     assert to_device(torch.ones(1), target).device == target
     assert to_device("text", target) == "text"
+
+
+def test_to_device_rebuilds_namedtuples_and_batch_size_is_checked():
+    from collections import namedtuple
+
+    Pair = namedtuple("Pair", "ids labels")
+    moved = to_device(Pair(torch.ones(2), torch.zeros(2)), torch.device("cpu"))
+    assert isinstance(moved, Pair) and torch.equal(moved.labels, torch.zeros(2))
+    with pytest.raises(ValueError, match="batch_size"):
+        labelled_batches([([5], 0)], 0)

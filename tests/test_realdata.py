@@ -395,7 +395,7 @@ def test_an_unreachable_hub_fails_fast_with_advice(closed_hub: str, cache: Path)
 def test_a_proxy_that_cannot_reach_the_hub_fails_fast(online: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # a proxy (or a hub outage) answering 502 at once: load_dataset would retry that for ~25 s
     class BadGateway(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        def do_GET(self) -> None:  # the name http.server calls
             self.send_error(502, "Bad Gateway")
 
         def log_message(self, *args: object) -> None:  # keep the test output clean

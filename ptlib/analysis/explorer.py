@@ -4,7 +4,7 @@ All the logic is in plain functions that return a :class:`Table` or, for bad inp
 render as HTML. :func:`explorer_widget` only wires them to a few ipywidgets that exist in ipywidgets 7.7.1
 (Colab) and 8 (JupyterLab 4), so a typo shows a sentence in the widget, never a traceback.
 
-    >>> state = build_state(pretrained_glove(), sense_occurrences(corpus["train"]), embed)  # doctest: +SKIP
+    >>> state = build_state(load("glove"), sense_occurrences(corpus["train"]), embed)  # doctest: +SKIP
     >>> explorer_widget(state)  # doctest: +SKIP
 """
 

@@ -83,7 +83,7 @@ def probe_items(kind: str, n_items: int, seed: int = 0) -> Dataset:
 def layer_probe(bilm: PretrainedBiLM, train: Dataset, test: Dataset, seed: int = 0) -> list[float]:
     """Test accuracy of a linear probe on each layer (0, 1, 2) for the labelled token of each row.
 
-    The probe (:func:`ptlib.classifier.train_probe`) is trained on ``train``'s vectors of one layer and
+    The probe (:func:`ptlib.train.classifier.train_probe`) is trained on ``train``'s vectors of one layer and
     scored on ``test``'s; both come from :func:`probe_items` (or any rows with text, position and label).
     """
     train_layers, test_layers = layers_at(bilm, train), layers_at(bilm, test)

@@ -94,6 +94,8 @@ def labelled_batches(examples: Sequence[Example], batch_size: int, shuffle: bool
     """Padded batches (``input_ids``, ``attention_mask``, ``labels``), in order or shuffled by ``generator``."""
     if not examples:
         raise ValueError("no examples to batch")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
     order = torch.randperm(len(examples), generator=generator).tolist() if shuffle else range(len(examples))
     ordered = [examples[i] for i in order]
     out = []
@@ -110,6 +112,8 @@ def to_device(batch: Any, target: torch.device) -> Any:
         return batch.to(target, non_blocking=True)
     if isinstance(batch, Mapping):
         return {key: to_device(value, target) for key, value in batch.items()}
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):  # a namedtuple takes its fields one by one
+        return type(batch)(*(to_device(value, target) for value in batch))
     if isinstance(batch, (list, tuple)):
         return type(batch)(to_device(value, target) for value in batch)
     return batch

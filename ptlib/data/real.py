@@ -211,7 +211,7 @@ def _read_tsv(path: Path, spec: _Spec, cache_dir: str | Path | None) -> Dataset:
     header = {"header": None, "column_names": _COLA_COLUMNS} if spec.config == "cola" else {}
     try:
         data = load_dataset("csv", data_files=str(path), split="train", cache_dir=cache_dir, delimiter="\t",
-                            quoting=csv.QUOTE_NONE, keep_default_na=False, index_col=False, encoding="utf-8-sig",
+                            quoting=csv.QUOTE_MINIMAL, keep_default_na=False, index_col=False, encoding="utf-8-sig",
                             **header)
     except Exception as exc:  # the parser's reason (an empty file, too many fields on line N), with the file's name
         layout = f"no header and the columns {_COLA_COLUMNS}" if header else f"a header naming {columns}"

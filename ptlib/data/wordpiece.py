@@ -3,7 +3,7 @@
 Frequent words stay whole ("the"); rare words are split into pieces, each continuation marked
 with ``##`` ("zebra" -> "ze", "##bra"), so no word is ever out of vocabulary. Training and
 tokenising are done by the Hugging Face ``tokenizers`` library; this module sets it up like
-BERT's tokeniser, with the special tokens and ids of :mod:`ptlib.vocab`.
+BERT's tokeniser, with the special tokens and ids of :mod:`ptlib.data.vocab`.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _add_templates(tokenizer: Tokenizer) -> None:
 
 
 def check_special_ids(tokenizer: Tokenizer) -> None:
-    """Raise :class:`WordPieceError` unless the special tokens have ids 0..4 as in :mod:`ptlib.vocab`."""
+    """Raise :class:`WordPieceError` unless the special tokens have ids 0..4 as in :mod:`ptlib.data.vocab`."""
     found = {tok: tokenizer.token_to_id(tok) for tok in SPECIAL_TOKENS}
     expected = {tok: i for i, tok in enumerate(SPECIAL_TOKENS)}
     if found != expected:

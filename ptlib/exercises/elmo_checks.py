@@ -13,7 +13,7 @@ LAYER_COLUMNS = ("layer 0", "layer 1", "layer 2")
 
 
 def check_scalar_mix(answer: Any, layers: torch.Tensor, w: torch.Tensor, gamma: float) -> Feedback:
-    """Exercise 1: gamma * sum_j softmax(w)_j * h_j, compared with :class:`ptlib.elmo.ScalarMix`."""
+    """Exercise 1: gamma * sum_j softmax(w)_j * h_j, compared with :class:`ptlib.models.scalar_mix.ScalarMix`."""
     if (missing := not_answered(answer)) is not None:
         return missing
     mix = ScalarMix(len(layers))
