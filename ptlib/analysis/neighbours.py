@@ -22,7 +22,8 @@ import torch
 
 from ..data.vocab import SPECIAL_TOKENS
 
-# embed(texts) -> one tensor [n_tokens, dim] per text, row i for text.split()[i] (e.g. ptlib.analysis.features.contextual_embedder).
+# embed(texts) -> one tensor [n_tokens, dim] per text, row i for text.split()[i]
+# (e.g. ptlib.analysis.features.contextual_embedder).
 Embed = Callable[[Sequence[str]], list[torch.Tensor]]
 # Cosines this close count as a tie (identical vectors give identical cosines up to float rounding).
 TIE_TOLERANCE = 1e-6
