@@ -1,25 +1,16 @@
 """ptlib: the helper package of the pre-training + fine-tuning course kit.
 
-Each module holds one concept and is small enough to read in one sitting:
+Layers, each importing only from the layers below it (``tests/test_layers.py`` checks this):
 
-- ``config``: the run mode (quick/full) and every size that depends on it
-- ``runtime``: device choice and seeding
-- ``cache``: an on-disk cache of trained models and derived data, keyed by configuration
-- ``training``: a small training loop with progress bars and a plottable history
-- ``data``: the front door to every corpus, task and probe; ``microworld``: the generated corpus;
-  ``realdata``: WikiText, IMDb and GLUE through ``datasets``
-- ``vocab``, ``wordpiece``: the word-level and sub-word tokenisers
-- ``ngram``, ``bag_of_words``: the baselines that cannot see far or see order
-- ``awd_lstm``: the language model; ``language_model``: training it and asking it for next words;
-  ``pretrained``: the course's cached pre-trained models
-- ``classifier``: a classifier on an encoder (from scratch, frozen features, fine-tuned); ``ulmfit``: STLR,
-  discriminative rates, gradual unfreezing
-- ``bilm``: ELMo's bidirectional LM (character CNN, forward and backward LSTMs, one softmax); ``elmo``: the
-  cached pre-trained biLM, scalar mix, contextual vectors, layer probes, task models with and without ELMo
-- ``glove``: global word vectors (one per word type); ``neighbours``: cosine neighbours of words and of
-  occurrences, 1-NN sense accuracy, projections; ``explorer``: the global-vs-contextual explorer widget
-- ``experiments``: learning curves over sizes and seeds; ``published``: the lecture's published figures
-- ``exercises``: the check functions of the notebooks' exercises
+- ``experiments`` and ``exercises``: what the notebooks call (one module per notebook), learning curves over
+  seeds, ULMFiT's ablations, the lecture's published figures; the exercises' check functions
+- ``analysis``: looking inside trained models (next-word queries, biLM features, probes, neighbours, the explorer)
+- ``pretrained``: the one registry of cached pre-trained models, ``load(name)``
+- ``train``: the one training and evaluation loop, the losses, schedules, and one recipe per model
+- ``models``: architectures only, one file per model (AWD-LSTM, classifier, biLM, scalar mix, task model, GloVe,
+  pooling, the n-gram and bag-of-words baselines)
+- ``data``: the micro-world generator, real data sets, vocabularies and WordPiece, batching, LM streams
+- ``config``, ``runtime``, ``cache``: run modes and sizes, device and seeding, the on-disk cache
 """
 
 __version__ = "0.1.0"

@@ -209,6 +209,42 @@ def test_write_student_copies_writes_nothing_when_one_notebook_is_broken(tmp_pat
     nbformat.validate(nbformat.read(written, as_version=4))
 
 
+@pytest.mark.parametrize(
+    ("source", "says"),
+    [
+        ("x = 1\n### BEGIN SOLUTION\ny = 2", "the '### BEGIN SOLUTION' of line 2 has no matching '### END SOLUTION'"),
+        ("y = 2\n### END SOLUTION", "line 2 closes a solution that was never opened ('### BEGIN SOLUTION' missing"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION",
+         "line 2 opens a solution inside another one (the '### BEGIN SOLUTION' of line 1 has no '### END SOLUTION'"),
+        ("## BEGIN SOLUTION\ny = 2\n## END SOLUTION", "line 1 looks like a solution marker but is not one"),
+        ("### BEGIN SOLUTION\ny = 2  ### END SOLUTION", "line 2 looks like a solution marker"),
+    ],
+    ids=["unclosed", "never-opened", "nested", "typo-would-leak", "marker-after-code"],
+)
+def test_student_copies_command_fails_naming_the_file_the_cell_and_the_marker(tmp_path, capsys, source, says):
+    nb = new_notebook(cells=[new_markdown_cell("# Exercises"), new_code_cell(SOLVED_CODE), new_code_cell(source)])
+    path = tmp_path / "07_broken.ipynb"
+    nbformat.write(nb, path)
+    out = tmp_path / "student"
+    assert student_copies.main([str(path), "--out", str(out)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: 07_broken.ipynb, cell 3")
+    assert says in error
+    assert not out.exists()
+
+
+def test_student_copies_script_exits_non_zero_on_unbalanced_markers(tmp_path):
+    nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("### BEGIN SOLUTION\nanswer = 42")])
+    path = tmp_path / "08_unbalanced.ipynb"
+    nbformat.write(nb, path)
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "student_copies.py"), str(path), "--out",
+                             str(tmp_path / "student")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "08_unbalanced.ipynb, cell 2" in result.stderr
+    assert "has no matching '### END SOLUTION'" in result.stderr
+    assert not (tmp_path / "student").exists()
+
+
 # --- the setup cell ------------------------------------------------------------------------------
 
 

@@ -34,6 +34,8 @@ MARKDOWN_PLACEHOLDER = "*Your answer here.*"
 
 # lenient about spaces inside the comment: <!--BEGIN SOLUTION--> counts too
 _MARKDOWN_MARKER = re.compile(r"<!--\s*(BEGIN|END) SOLUTION\s*-->")
+# what a code marker with a typo looks like (## END SOLUTION, ### end solution, x = 1  ### END SOLUTION)
+_CODE_MARKER_LIKE = re.compile(r"#+\s*(BEGIN|END)[\s_]*SOLUTION", re.IGNORECASE)
 
 
 class SolutionMarkerError(ValueError):
@@ -46,23 +48,32 @@ def _where(notebook: str, index: int, cell: NotebookNode) -> str:
 
 
 def strip_code_solution(source: str, where: str = "cell") -> str:
-    """``source`` with each solution block replaced by a ``raise NotImplementedError`` line."""
-    lines, begin_indent = [], None
+    """``source`` with each solution block replaced by a ``raise NotImplementedError`` line.
+
+    A marker must stand on a line of its own; a line that only looks like one (``## END SOLUTION``,
+    ``x = 1  ### END SOLUTION``) is an error, since the solution would otherwise reach the students.
+    """
+    lines, begin_indent, begin_line = [], None, 0
     for number, line in enumerate(source.split("\n"), start=1):
         marker = line.strip()
         if marker.startswith(CODE_BEGIN):
             if begin_indent is not None:
-                raise SolutionMarkerError(f"{where}: line {number} opens a solution inside another one")
-            begin_indent = line[: len(line) - len(line.lstrip())]
+                raise SolutionMarkerError(f"{where}: line {number} opens a solution inside another one (the "
+                                          f"{CODE_BEGIN!r} of line {begin_line} has no {CODE_END!r} before it)")
+            begin_indent, begin_line = line[: len(line) - len(line.lstrip())], number
         elif marker.startswith(CODE_END):
             if begin_indent is None:
-                raise SolutionMarkerError(f"{where}: line {number} closes a solution that was never opened")
+                raise SolutionMarkerError(f"{where}: line {number} closes a solution that was never opened "
+                                          f"({CODE_BEGIN!r} missing before it)")
             lines.append(begin_indent + CODE_PLACEHOLDER)
             begin_indent = None
+        elif _CODE_MARKER_LIKE.search(line):
+            raise SolutionMarkerError(f"{where}: line {number} looks like a solution marker but is not one "
+                                      f"({marker!r}): write {CODE_BEGIN!r} or {CODE_END!r} on a line of its own")
         elif begin_indent is None:
             lines.append(line)
     if begin_indent is not None:
-        raise SolutionMarkerError(f"{where}: {CODE_BEGIN!r} has no matching {CODE_END!r}")
+        raise SolutionMarkerError(f"{where}: the {CODE_BEGIN!r} of line {begin_line} has no matching {CODE_END!r}")
     return "\n".join(lines)
 
 
@@ -88,7 +99,7 @@ def student_copy(nb: NotebookNode, notebook: str = "notebook") -> NotebookNode:
     """Remove the solutions from ``nb`` in place and return it; ``notebook`` names it in errors."""
     for index, cell in enumerate(nb.cells):
         where = _where(notebook, index, cell)
-        if cell.cell_type == "code" and (CODE_BEGIN in cell.source or CODE_END in cell.source):
+        if cell.cell_type == "code" and _CODE_MARKER_LIKE.search(cell.source):
             cell.source = strip_code_solution(cell.source, where)
             cell.outputs, cell.execution_count = [], None
         elif cell.cell_type == "markdown" and _MARKDOWN_MARKER.search(cell.source):

@@ -28,7 +28,6 @@ def split_sentences(tokens: Sequence[str]) -> list[list[str]]:
     return [s for s in sentences if s]
 
 
-@torch.no_grad()
 def text_layers(bilm: PretrainedBiLM, texts: Sequence[str], batch_size: int = 256) -> list[torch.Tensor]:
     """Every biLM layer for every token: one CPU tensor [3, len(text.split()), 2 * dim] per text."""
     if isinstance(texts, str):

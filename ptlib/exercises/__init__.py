@@ -4,6 +4,6 @@ One module per notebook (``start_here`` for 00, ...); every check returns a :cla
 which shows as a coloured line in Jupyter and as plain text elsewhere, and is truthy when right.
 """
 
-from .feedback import Feedback, check
+from .feedback import Feedback, as_number, as_numbers, as_vector, as_whole, check
 
-__all__ = ["Feedback", "check"]
+__all__ = ["Feedback", "as_number", "as_numbers", "as_vector", "as_whole", "check"]
