@@ -205,14 +205,13 @@ def _read_aclimdb(folder: Path) -> Parts:
 
 
 def _read_tsv(path: Path, spec: _Spec, cache_dir: str | Path | None) -> Dataset:
-    """One of GLUE's TSV files: no quoting (its sentences hold bare quotes), "NA" is text, utf-8-sig (MRPC's
-    files start with a BOM), and a row with a stray tab is an error, not a guessed index column."""
+    """One of GLUE's TSV files: no quoting (its sentences start with or hold bare quotes), "NA" is text, and
+    no index column guessed from a first row with a stray tab (that would shift every column)."""
     columns = list(spec.columns)
     header = {"header": None, "column_names": _COLA_COLUMNS} if spec.config == "cola" else {}
     try:
         data = load_dataset("csv", data_files=str(path), split="train", cache_dir=cache_dir, delimiter="\t",
-                            quoting=csv.QUOTE_MINIMAL, keep_default_na=False, index_col=False, encoding="utf-8-sig",
-                            **header)
+                            quoting=csv.QUOTE_NONE, keep_default_na=False, index_col=False, **header)
     except Exception as exc:  # the parser's reason (an empty file, too many fields on line N), with the file's name
         layout = f"no header and the columns {_COLA_COLUMNS}" if header else f"a header naming {columns}"
         raise RealDataError(f"{path} is not a GLUE TSV file with {layout}: {exc.__cause__ or exc}") from exc
@@ -241,7 +240,7 @@ def _clean_text(data: Dataset, source: str) -> Dataset:
         return {"text": [line for line in lines if line and not _HEADING.match(line)]}
 
     data = _require(data, source, ["text"])
-    cleaned = data.map(keep, batched=True, remove_columns=data.column_names)
+    cleaned = data.map(keep, batched=True, remove_columns=data.column_names)  # one pass, rows dropped in place
     if len(cleaned) == 0:
         raise RealDataError(f"{source} holds no text once blank and heading lines are dropped")
     return cleaned
