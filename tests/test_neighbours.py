@@ -119,5 +119,10 @@ def test_projection_of_occurrences_and_its_plot():
     plt.close(ax.figure)
     figure = Figure()
     assert neighbours.plot_projection(projection, figure.subplots()).figure is figure  # draws where it is told
+    ax = neighbours.plot_projection(projection, Figure().subplots(), torch.tensor([0.25, -0.5]))
+    mark = [c for c in ax.collections if c.get_label() == "your sentence"]
+    assert len(mark) == 1 and mark[0].get_offsets().tolist() == [[0.25, -0.5]]
+    ax.figure.draw_without_rendering()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1  # the legend covers no point
     with pytest.raises(ValueError, match="at least 2"):
         neighbours.project_occurrences(index, "zebra")

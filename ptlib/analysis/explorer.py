@@ -2,7 +2,8 @@
 
 All the logic is in plain functions that return a :class:`Table` or, for bad input, a :class:`Message`; both
 render as HTML. :func:`explorer_widget` only wires them to a few ipywidgets that exist in ipywidgets 7.7.1
-(Colab) and 8 (JupyterLab 4), so a typo shows a sentence in the widget, never a traceback.
+(Colab) and 8 (JupyterLab 4), so a typo shows a sentence in the widget, never a traceback. The text boxes have
+``continuous_update=False``: their value (observed) changes on Enter or on leaving the box, not per keystroke.
 
     >>> state = build_state(load("glove"), sense_occurrences(corpus["train"]), embed)  # doctest: +SKIP
     >>> explorer_widget(state)  # doctest: +SKIP
@@ -10,6 +11,7 @@ render as HTML. :func:`explorer_widget` only wires them to a few ipywidgets that
 
 from __future__ import annotations
 
+import base64
 import difflib
 import html
 import io
@@ -20,18 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import Image, display
+import torch
 from matplotlib.figure import Figure
 
 from ..pretrained import GloVe
-from .neighbours import (
-    Embed,
-    OccurrenceIndex,
-    WordIndex,
-    check_aligned,
-    plot_projection,
-    project_occurrences,
-)
+from .neighbours import Embed, OccurrenceIndex, WordIndex, check_aligned, plot_projection, project_occurrences
 
 EXAMPLES_PER_SENSE = 3
 # The corpus is lowercase with punctuation split off ("the kids ran outside to play football ."): typed
@@ -98,6 +93,7 @@ class ExplorerState:
     occurrences: OccurrenceIndex
     embed: Embed
     k: int = 8
+    _embedded: tuple[Any, torch.Tensor] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _check_word(self, word: str) -> str | Message:
         word = word.strip().lower()
@@ -122,11 +118,8 @@ class ExplorerState:
         title = f"Nearest words to <b>{html.escape(word)}</b>: one global vector per word, whatever the sense"
         return Table(title, ["rank", "word", "cosine"], rows)
 
-    def contextual_neighbours(self, word: str, sentence: str) -> Result:
-        """The occurrences of ``word`` in the corpus nearest to its use in ``sentence`` (its first use there).
-
-        A sentence from the corpus finds itself first, with cosine 1.
-        """
+    def _query(self, word: str, sentence: str) -> tuple[str, str, int, torch.Tensor] | Message:
+        """Checked word, normalised sentence, the word's position and vector there (one embedding per sentence)."""
         word = self._check_word(word)
         if isinstance(word, Message):
             return word
@@ -139,30 +132,55 @@ class ExplorerState:
         tokens = sentence.split()
         if word not in tokens:
             return Message(f"The sentence does not contain the word '{word}' (as written: {sentence!r}).")
-        position = tokens.index(word)
-        query = check_aligned(sentence, self.embed([sentence])[0])[position]
+        if self._embedded is None or self._embedded[0] != (self.embed, sentence):  # a new embedder: embed anew
+            self._embedded = ((self.embed, sentence), check_aligned(sentence, self.embed([sentence])[0]))
+        return word, sentence, tokens.index(word), self._embedded[1][tokens.index(word)]
+
+    def contextual_neighbours(self, word: str, sentence: str) -> Result:
+        """The occurrences of ``word`` in the corpus nearest to its use in ``sentence`` (its first use there).
+
+        One row per distinct corpus sentence (its best occurrence; the corpus repeats some). A sentence from the
+        corpus finds itself first, with cosine 1.
+        """
+        query = self._query(word, sentence)
+        if isinstance(query, Message):
+            return query
+        word, sentence, position, vector = query
+        best: dict[str, dict[str, Any]] = {}
+        for hit in self.occurrences.nearest(vector, len(self.occurrences.occurrences_of(word)), word=word):
+            best.setdefault(hit["text"], hit)  # hits come best first
         rows = [{"rank": rank, "sentence": hit["text"], "highlighted": highlight(hit["text"], hit["position"]),
                  "sense": hit["sense"], "cosine": hit["cosine"]}
-                for rank, hit in enumerate(self.occurrences.nearest(query, self.k, word=word), start=1)]
+                for rank, hit in enumerate(list(best.values())[: self.k], start=1)]
         sense, votes = Counter(row["sense"] for row in rows).most_common(1)[0]
         title = (f"Occurrences of <b>{html.escape(word)}</b> nearest to its use in: {highlight(sentence, position)}"
                  f"<br>(one vector per occurrence; {votes} of {len(rows)} neighbours have the sense "
                  f"<i>{html.escape(sense)}</i>)")
         return Table(title, ["rank", "highlighted", "sense", "cosine"], rows, frozenset({"highlighted"}))
 
-    def projection(self, word: str) -> Figure | Message:
+    def projection(self, word: str, sentence: str = "") -> Figure | Message:
         """A figure of every occurrence of ``word`` (PCA), coloured by sense; a Message if it has too few.
 
-        The figure is not registered with pyplot, so a widget can draw one per click without leaving figures
-        open; :func:`figure_png` turns it into an image (``neighbours.plot_projection`` draws in a notebook).
+        If ``sentence`` uses the word, its occurrence there is marked too ("your sentence"), projected like the
+        others. The figure is not registered with pyplot: a widget can draw one per update, leaving none open.
         """
-        word = self._check_word(word)
-        if isinstance(word, Message):
-            return word
-        if len(self.occurrences.occurrences_of(word)) < 2:
-            return Message(f"'{word}' needs at least 2 recorded occurrences for a projection.")
+        checked = self._check_word(word)
+        if isinstance(checked, Message):
+            return checked
+        members = self.occurrences.occurrences_of(checked)
+        if len(members) < 2:
+            return Message(f"No projection: '{checked}' needs at least 2 recorded occurrences, it has {len(members)}.")
+        projection = project_occurrences(self.occurrences, checked)
+        query, point = self._query(checked, sentence), None
+        if not isinstance(query, Message):
+            # Centred on the occurrences' mean, as they are; the axes recovered from their coordinates: for the
+            # SVD centred = U S V^T, coords = U S, so centred^T coords / S^2 = V, the PCA axes (a flat one gives 0).
+            vectors = self.occurrences.unit[members]
+            centred, coords = vectors - vectors.mean(0), projection.coords
+            axes = centred.T @ coords / (coords**2).sum(0).clamp_min(1e-12)
+            point = (query[3] / query[3].norm().clamp_min(1e-12) - vectors.mean(0)) @ axes  # as unit_rows
         figure = Figure(figsize=(5.5, 4.2))
-        plot_projection(project_occurrences(self.occurrences, word), figure.subplots())
+        plot_projection(projection, figure.subplots(), point)
         return figure
 
     def examples(self, word: str) -> list[str]:
@@ -181,6 +199,15 @@ def figure_png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     return buffer.getvalue()
+
+
+def plot_output(shown: Figure | Message) -> dict[str, Any]:
+    """An Output widget's entry for the figure (PNG) or message; set as all of ``outputs``, it replaces the old one."""
+    if isinstance(shown, Figure):
+        data = {"image/png": base64.b64encode(figure_png(shown)).decode("ascii"), "text/plain": "<projection>"}
+    else:
+        data = {"text/html": shown.to_html(), "text/plain": shown.text}
+    return {"output_type": "display_data", "data": data, "metadata": {}}
 
 
 def build_state(glove: GloVe, occurrences: Iterable[Mapping[str, Any]], embed: Embed, k: int = 8) -> ExplorerState:
@@ -209,36 +236,41 @@ def explorer_controls(state: ExplorerState, word: str | None = None) -> Explorer
     first = word or ("play" if "play" in state.occurrences.words else state.occurrences.words[0])
     wide = widgets.Layout(width="95%")
     word_box = widgets.Combobox(value=first, options=state.occurrences.words, description="word",
-                                placeholder="an ambiguous word, e.g. play", ensure_option=False)
+                                placeholder="an ambiguous word, e.g. play", ensure_option=False,
+                                continuous_update=False)
     examples = widgets.Dropdown(options=[], description="examples", layout=wide)
-    sentence = widgets.Text(description="sentence", placeholder="a sentence that uses the word", layout=wide)
+    sentence = widgets.Text(description="sentence", placeholder="a sentence that uses the word (then Enter)",
+                            layout=wide, continuous_update=False)
     button = widgets.Button(description="compare", button_style="primary")
     global_table, contextual_table, plot = widgets.HTML(), widgets.HTML(), widgets.Output()
-    # True while the word's callback refills the examples, so that the refill does not run a second update.
+    # True while the word's callback refills the examples, so that the refill does not run an update of its own.
     refilling = False
+    # The (word, sentence) on display, so that each pair is computed once: callbacks that set the sentence (whose
+    # observer updates) may update after it, and a click after typing finds the box committed (and shown) on blur.
+    shown: tuple[str, str] | None = None
 
     def update(*_: Any) -> None:
+        nonlocal shown
+        if (word_box.value, sentence.value) == shown:
+            return
+        shown = (word_box.value, sentence.value)
         # The plain functions turn bad input into Messages; this catches only what they could not foresee (an
         # embedder failing on an odd sentence), so that the widget still shows a sentence, not a traceback.
         try:
             global_table.value = state.global_neighbours(word_box.value).to_html()
             contextual_table.value = state.contextual_neighbours(word_box.value, sentence.value).to_html()
-            figure = state.projection(word_box.value)
+            figure = state.projection(word_box.value, sentence.value)
         except Exception as error:
             contextual_table.value = Message(f"Could not compute this: {error}").to_html()
-            figure = None
-        plot.clear_output(wait=True)
-        if isinstance(figure, Figure):
-            with plot:
-                display(Image(figure_png(figure)))
+            figure, shown = Message("No projection: the neighbours could not be computed."), None
+        plot.outputs = (plot_output(figure),)  # replaces the previous word's plot, in one message
 
     def on_word(_: Any = None) -> None:
         nonlocal refilling
         sentences = state.examples(word_box.value)
         refilling = True
         try:
-            examples.options = sentences
-            examples.value = sentences[0] if sentences else None
+            examples.options, examples.value = sentences, (sentences[0] if sentences else None)
         finally:
             refilling = False
         if sentences:
@@ -252,16 +284,12 @@ def explorer_controls(state: ExplorerState, word: str | None = None) -> Explorer
 
     word_box.observe(on_word, names="value")
     examples.observe(on_example, names="value")
+    sentence.observe(update, names="value")
     button.on_click(update)
     on_word()
     half = widgets.Layout(width="50%", padding="0 8px 0 0")
-    box = widgets.VBox([
-        widgets.HBox([word_box, button]),
-        examples,
-        sentence,
-        widgets.HBox([widgets.VBox([global_table], layout=half), widgets.VBox([contextual_table], layout=half)]),
-        plot,
-    ])
+    tables = widgets.HBox([widgets.VBox([global_table], layout=half), widgets.VBox([contextual_table], layout=half)])
+    box = widgets.VBox([widgets.HBox([word_box, button]), examples, sentence, tables, plot])
     return ExplorerControls(word_box, examples, sentence, button, global_table, contextual_table, plot, box)
 
 

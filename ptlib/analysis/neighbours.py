@@ -248,8 +248,12 @@ def project_occurrences(index: OccurrenceIndex, word: str) -> Projection:
                       torch.zeros(2), (shares[0], shares[1]))
 
 
-def plot_projection(projection: Projection, ax: Any = None) -> Any:
-    """Scatter the occurrences coloured by sense, with the one-vector-per-type point marked; returns the axes."""
+def plot_projection(projection: Projection, ax: Any = None, sentence_point: Sequence[float] | None = None) -> Any:
+    """Scatter the occurrences coloured by sense, with the one-vector-per-type point marked; returns the axes.
+
+    ``sentence_point`` (x, y), if given, marks one more occurrence projected the same way ("your sentence"). The
+    legend sits outside the axes, right of them, so that it covers no point (save with ``bbox_inches="tight"``).
+    """
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -259,9 +263,12 @@ def plot_projection(projection: Projection, ax: Any = None) -> Any:
         ax.scatter(points[:, 0], points[:, 1], s=18, alpha=0.7, label=f"{sense} ({len(points)})")
     ax.scatter(*projection.type_point.tolist(), marker="*", s=260, color="black",
                label="one vector per type\n(mean of occurrences)")
+    if sentence_point is not None:
+        x, y = (float(value) for value in sentence_point)
+        ax.scatter(x, y, marker="X", s=170, color="white", edgecolors="black", linewidths=1.5, label="your sentence")
     first, second = projection.explained
     ax.set_xlabel(f"PC 1 ({first:.0%} of variance)")
     ax.set_ylabel(f"PC 2 ({second:.0%} of variance)")
     ax.set_title(f"every occurrence of '{projection.word}', by recorded sense")
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=8, bbox_to_anchor=(1.02, 1), loc="upper left", borderaxespad=0)
     return ax
