@@ -30,12 +30,13 @@ class BagOfWords:
             rows[i].index_add_(0, ids, torch.ones(len(ids)))
         return torch.log1p(rows)
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int], steps: int = 100) -> BagOfWords:
+    def fit(self, texts: Sequence[str], labels: Sequence[int], steps: int = 100, seed: int = 0) -> BagOfWords:
         if len(texts) != len(labels) or not texts:
             raise ValueError(f"need as many labels as texts, and at least one: got {len(texts)} and {len(labels)}")
         self.vocab = Vocab.build(texts, min_count=self.min_count)
         x, y = self._features(texts), torch.as_tensor(list(labels))
         classes = int(y.max()) + 1
+        torch.manual_seed(seed)  # torch's own start seed differs per process: the start point must not
         self.linear = torch.nn.Linear(x.shape[1], max(classes, 2))
         optimiser = torch.optim.LBFGS(self.linear.parameters(), max_iter=steps, line_search_fn="strong_wolfe")
 
