@@ -58,3 +58,17 @@ def test_unknown_names_are_refused_with_the_choices():
         ablations.variant("ULMFiT without anything")
     with pytest.raises(ValueError, match="fresh, general, fine-tuned"):
         ablations.build_classifier(ablations.Variant("odd", "wikipedia"), _lms(), 2, SIZES)
+
+
+def test_run_variant_scores_the_classifier_on_the_test_examples(monkeypatch):
+    monkeypatch.setattr(ablations, "train_ulmfit_classifier", lambda model, train, **kw: [])
+    texts = [[5, 6, 7], [8, 9], [10, 11, 12, 13], [14], [15, 16]]
+    lms = _lms()
+    model = ablations.build_classifier(ablations.ULMFIT, lms, 2, SIZES).eval()
+    with torch.no_grad():  # the untrained classifier's answers, one text at a time
+        predicted = [int(model(torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.bool)).argmax())
+                     for ids in texts]
+    test = list(zip(texts, predicted))
+    train = [(ids, 1 - label) for ids, label in test]  # the opposite labels: scored on these, it would get 0
+    score, _, _ = ablations.run_variant(ablations.ULMFIT, lms, train, test, sizes=SIZES)
+    assert score == 1.0

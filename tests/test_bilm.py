@@ -180,3 +180,62 @@ def test_training_lowers_both_perplexities():
     probabilities = model.softmax.log_prob(torch.randn(3, 8)).exp().sum(-1)  # the adaptive softmax is exact
     assert torch.allclose(probabilities, torch.ones(3), atol=1e-5)
     assert math.isfinite(before[0]) and before[0] > 3
+
+
+@pytest.mark.parametrize("char_inputs", [True, False])
+def test_token_vectors_are_layer_normalised_without_a_gain(char_inputs):
+    model, batcher = make_model(char_inputs=char_inputs)
+    batch = batcher([s.split() for s in TEXTS])
+    x = model.eval().token_encoder(batch)[batch["attention_mask"]]  # [real positions, dim]
+    # by the definition of layer normalisation: each vector has mean 0 and (biased) variance 1
+    assert torch.allclose(x.mean(-1), torch.zeros(len(x)), atol=1e-5)
+    assert torch.allclose(x.var(-1, unbiased=False), torch.ones(len(x)), atol=1e-3)
+
+
+def test_highway_mixes_transform_and_input_by_its_gate():
+    from ptlib.models.bilm import Highway
+
+    highway = Highway(3, 1)
+    with torch.no_grad():
+        highway.layers[0].weight.zero_()  # so the transform and the gate are their biases
+        highway.layers[0].bias.copy_(torch.tensor([2.0, -1.0, 0.5, 0.0, 3.0, -2.0]))
+    x = [1.0, 2.0, -3.0]
+    transform, gate_logits = [2.0, -1.0, 0.5], [0.0, 3.0, -2.0]
+    # y = g * relu(t) + (1 - g) * x, g = sigmoid(gate logits): Srivastava et al. (2015), worked by hand
+    expected = []
+    for xi, t, a in zip(x, transform, gate_logits):
+        g = 1 / (1 + math.exp(-a))
+        expected.append(g * max(t, 0.0) + (1 - g) * xi)
+    assert torch.allclose(highway(torch.tensor([x])), torch.tensor([expected]), atol=1e-6)
+
+
+def test_perplexity_is_per_prediction_n_plus_one_per_sentence_and_direction():
+    model, batcher = make_model()
+    model.eval()
+    sentences = [s.split() for s in TEXTS]
+    totals, predictions = [0.0, 0.0], 0
+    with torch.no_grad():
+        for sentence in sentences:  # one sentence at a time, the log-probabilities read off the softmax
+            _, (_, f2), (_, b2) = model.states(batcher([sentence]))
+            ids = [CLS_ID, *(VOCAB.token_to_id(w) for w in sentence), SEP_ID]
+            f_logp, b_logp = model.softmax.log_prob(f2[0]), model.softmax.log_prob(b2[0])
+            totals[0] -= sum(float(f_logp[i, ids[i + 1]]) for i in range(len(ids) - 1))
+            totals[1] -= sum(float(b_logp[i, ids[i - 1]]) for i in range(1, len(ids)))
+            predictions += len(sentence) + 1
+    forward, backward = perplexities(model, batcher, sentences, batch_size=3)
+    assert forward == pytest.approx(math.exp(totals[0] / predictions), rel=1e-4)
+    assert backward == pytest.approx(math.exp(totals[1] / predictions), rel=1e-4)
+
+
+def test_training_applies_the_weight_decay():
+    # Adam's first step moves every weight by lr * sign(its gradient). A huge weight decay makes the gradient
+    # decay * w, so every weight must move by lr towards zero; without the decay about half would move away.
+    model, batcher = make_model()
+    sentences = [s.split() for s in TEXTS]
+    watched = [model.forward_lm.first.weight_ih_l0, model.backward_lm.second.weight_hh_l0, model.softmax.head.weight]
+    before = [w.detach().clone() for w in watched]
+    train_bilm(model, batcher, sentences, epochs=1, batch_size=len(sentences), lr=1e-3, weight_decay=1e6,
+               progress=False, device=torch.device("cpu"))
+    for w, old in zip(watched, before):
+        big = old.abs() > 1e-3
+        assert torch.allclose(w.detach()[big], (old - 1e-3 * old.sign())[big], atol=1e-6)

@@ -164,3 +164,15 @@ def test_a_text_of_unknown_words_is_classified_with_a_warning():
         rows = clf.predict_texts(model, vocab, ["the film was good .", "zzz qqq"])
     assert [row["known"] for row in rows] == [1.0, 0.0]
     assert all(row["label"] in (0, 1) and 0.5 <= row["probability"] <= 1 for row in rows)
+
+
+def test_pooled_features_are_last_max_and_mean_of_the_encoders_top_layer():
+    vocab = Vocab.build(TEXTS)
+    encoder = _model(vocab).encoder
+    examples = [(vocab.encode(text), 0) for text in ("the film was good .", "awful", "the film was")]
+    features = pooled_features(encoder, examples, batch_size=3)  # padded together in one batch
+    encoder.eval()
+    for row, (ids, _) in enumerate(examples):
+        with torch.no_grad():
+            top = encoder(torch.tensor([ids]))[0][-1][0]  # the top LSTM layer's states, this text alone
+        assert torch.allclose(features[row], torch.cat([top[-1], top.max(0).values, top.mean(0)]), atol=1e-6)

@@ -181,3 +181,52 @@ def test_the_mix_penalty_pulls_the_weights_towards_the_average(bundle):
         TaskModel(10, 2, inputs="glove")
     with pytest.raises(ValueError, match="elmo_dim"):
         TaskModel(10, 2, inputs="elmo")
+
+
+def test_the_top_layer_model_reads_the_top_layer_only(bundle):
+    rows = Dataset.from_dict({"text": TEXTS, "label": [1, 0, 1, 0]})
+    batch = task_model.task_batches(experiment.elmo_examples(bundle, rows), 4)[0]
+    torch.manual_seed(0)
+    model = TaskModel(len(bundle.vocab), 2, inputs="elmo", elmo_dim=bundle.dim, layers="top", hidden=8).eval()
+    logits = model(batch)
+    lower = dict(batch, layers=batch["layers"].clone())
+    lower["layers"][:2] = torch.randn_like(lower["layers"][:2])  # layers 0 and 1 replaced: nothing changes
+    assert torch.allclose(model(lower), logits)
+    top = dict(batch, layers=batch["layers"].clone())
+    top["layers"][2] = torch.randn_like(top["layers"][2])  # the top layer replaced: the prediction changes
+    assert not torch.allclose(model(top), logits)
+
+
+@pytest.mark.parametrize(("inputs", "hidden"), [("embedding+elmo", 8), ("elmo", 0)])
+def test_a_text_gets_the_same_prediction_alone_and_padded_in_a_batch(bundle, inputs, hidden):
+    rows = Dataset.from_dict({"text": ["the bank .", *TEXTS], "label": [0, 1, 0, 1, 0]})
+    examples = experiment.elmo_examples(bundle, rows)
+    torch.manual_seed(0)
+    model = TaskModel(len(bundle.vocab), 2, inputs=inputs, elmo_dim=bundle.dim, embedding=8, hidden=hidden).eval()
+    together = model(task_model.task_batches(examples, len(examples))[0])
+    alone = torch.cat([model(task_model.task_batches([example], 1)[0]) for example in examples])
+    assert torch.allclose(together, alone, atol=1e-5)  # the shortest text sits among four padding positions
+
+
+def test_a_layer_normalised_mix_ignores_the_scale_of_each_layer(bundle):
+    rows = Dataset.from_dict({"text": TEXTS, "label": [1, 0, 1, 0]})
+    batch = task_model.task_batches(experiment.elmo_examples(bundle, rows), 4)[0]
+    rescaled = dict(batch, layers=batch["layers"] * torch.tensor([100.0, 0.5, 7.0]).view(3, 1, 1, 1) + 3.0)
+    for layer_norm in (True, False):
+        torch.manual_seed(0)
+        model = TaskModel(len(bundle.vocab), 2, inputs="elmo", elmo_dim=bundle.dim, layer_norm=layer_norm,
+                          hidden=8).eval()
+        # layer normalisation divides out each vector's own offset and scale; without it they matter
+        assert torch.allclose(model(rescaled), model(batch), atol=1e-4) is layer_norm
+
+
+def test_the_layer_probe_is_scored_on_the_test_rows(bundle):
+    train = Dataset.from_dict({"text": TEXTS * 4, "position": [1, 2, 4, 4] * 4, "label": [0, 1, 2, 2] * 4})
+    test = Dataset.from_dict({"text": TEXTS[::-1] * 2, "position": [0, 3, 0, 2] * 2, "label": [2, 2, 1, 0] * 2})
+    accuracies = probes.layer_probe(bundle, train, test)
+    train_layers, test_layers = features.layers_at(bundle, train), features.layers_at(bundle, test)
+    for j, accuracy in enumerate(accuracies):
+        probe = probes.train_probe(train_layers[:, j], torch.tensor(train["label"]), n_classes=3)
+        with torch.no_grad():
+            hits = [int(probe(test_layers[i : i + 1, j]).argmax()) == label for i, label in enumerate(test["label"])]
+        assert accuracy == pytest.approx(sum(hits) / len(hits))

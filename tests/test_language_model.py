@@ -75,3 +75,28 @@ def test_state_reset_starts_that_fraction_of_windows_cold():
     assert 0.2 < sum(some) / len(some) < 0.8
     with pytest.raises(ValueError, match="probability"):
         lm.train_language_model(AWDLSTMLanguageModel(LMConfig(len(vocab), 4, 4, 1)), stream, state_reset=2)
+
+
+def test_next_token_loss_is_the_mean_cross_entropy_of_the_real_tokens():
+    from ptlib.train.objectives import next_token_loss
+
+    torch.manual_seed(0)
+    logits = torch.randn(2, 4, 7)
+    labels = torch.tensor([[5, 6, 0, 0], [6, 5, 4, 0]])  # 0 is [PAD]: nothing to predict there
+    picked = [torch.log_softmax(logits[b, t], -1)[labels[b, t]] for b in range(2) for t in range(4) if labels[b, t]]
+    assert len(picked) == 5
+    assert torch.allclose(next_token_loss(logits, labels), -torch.stack(picked).mean())
+    assert torch.allclose(next_token_loss(logits, labels, reduction="sum"), -torch.stack(picked).sum())
+
+
+def test_held_out_loss_carries_the_state_from_window_to_window():
+    vocab = Vocab.build(TEXTS)
+    torch.manual_seed(0)
+    model = AWDLSTMLanguageModel(LMConfig(len(vocab), embedding=8, hidden=8, layers=2)).eval()
+    stream = token_stream(TEXTS[:20] + TEXTS[-20:], vocab)
+    columns = stream.numel() // 4
+    rows = stream[: 4 * columns].view(4, columns)  # four parallel rows, each read in one pass from a zero state
+    with torch.no_grad():
+        logits, _ = model(rows[:, :-1])
+        expected = torch.nn.functional.cross_entropy(logits.reshape(-1, len(vocab)), rows[:, 1:].reshape(-1))
+    assert lm.mean_loss(model, stream, batch_size=4, bptt=5) == pytest.approx(expected.item(), rel=1e-5)

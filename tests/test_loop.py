@@ -123,3 +123,35 @@ def test_evaluation_runs_in_eval_mode_without_gradients_and_restores_the_mode():
     loop.fit(model, regression_problem(), lambda m, b: training_modes.append(m.training) or mse(m, b),
              torch.optim.SGD(model.parameters(), lr=0.1), progress=False, device=torch.device("cpu"))
     assert modes == [(False, False), (False, False)] and all(training_modes) and not model.training
+
+
+def test_training_goes_on_in_train_mode_after_each_evaluation():
+    model = Noisy()
+    training_modes, evaluation_modes = [], []
+
+    def loss_fn(m, batch):
+        training_modes.append(m.training)
+        return mse(m, batch)
+
+    loop.fit(model, regression_problem(), loss_fn, torch.optim.SGD(model.parameters(), lr=0.01), epochs=3,
+             eval_every=2, evaluate=lambda m: evaluation_modes.append(m.training) or {}, progress=False,
+             device=torch.device("cpu"))
+    assert len(training_modes) == 12 and all(training_modes)  # every batch after an evaluation too
+    assert evaluation_modes == [False] * 6 and not model.training
+
+
+def test_an_epoch_that_does_not_divide_into_accumulations_ends_with_a_smaller_step():
+    batches = regression_problem()[:3]  # accumulate=2: one step on batches 0 and 1, then one on batch 2
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    weight, bias = model.weight.detach().clone(), model.bias.detach().clone()
+    history = loop.fit(model, batches, mse, torch.optim.SGD(model.parameters(), lr=0.1), accumulate=2,
+                       clip_grad=None, progress=False, device=torch.device("cpu"))
+    assert history.steps == [1, 2] and len(history.losses) == 2
+    # SGD by hand: each step follows the gradient of the pending losses, each divided by accumulate (2)
+    for group in ([0, 1], [2]):
+        w, b = weight.clone().requires_grad_(), bias.clone().requires_grad_()
+        loss = sum(((batches[k][0] @ w.T + b).squeeze(-1) - batches[k][1]).pow(2).mean() / 2 for k in group)
+        loss.backward()
+        weight, bias = weight - 0.1 * w.grad, bias - 0.1 * b.grad
+    assert torch.allclose(model.weight, weight, atol=1e-6) and torch.allclose(model.bias, bias, atol=1e-6)

@@ -88,3 +88,27 @@ def test_glove_is_trained_once_then_read_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(pretrained, "train_glove", lambda *a, **k: pytest.fail("retrained"))
     again = pretrained.load("glove", TINY, progress=False)
     assert torch.equal(again.vectors, first.vectors) and again.vocab == first.vocab
+
+
+@pytest.mark.parametrize("name", ["lm:general", "lm:general+reviews"])
+def test_each_language_model_is_trained_on_its_own_text(monkeypatch, name):
+    from ptlib.data.microworld import general_corpus, unlabelled_reviews
+
+    class Stop(Exception):
+        pass
+
+    def capture(model, train, validation, **kwargs):
+        raise Stop(train, validation)
+
+    monkeypatch.setattr(pretrained, "train_language_model", capture)
+    with pytest.raises(Stop) as stopped:
+        pretrained.MODELS[name].build(TINY, 0, False)
+    train, validation = stopped.value.args
+    # the texts straight from the generators: the general corpus, and for general+reviews the unlabelled reviews too
+    corpus = general_corpus(TINY.corpus.sentences, seed=0)
+    texts = list(corpus["train"]["text"])
+    if name == "lm:general+reviews":
+        texts += list(unlabelled_reviews(TINY.corpus.reviews_unlabelled, seed=0)["text"])
+    vocab = course_vocab(TINY.corpus)
+    assert train.tolist() == [i for text in texts for i in vocab.encode(text)]
+    assert validation.tolist() == [i for text in corpus["validation"]["text"] for i in vocab.encode(text)]

@@ -162,3 +162,55 @@ def test_the_slanted_and_discriminative_switches_change_the_rates_each_step():
     one_rate = _rates_per_step(discriminative=False)
     assert all(rates == pytest.approx([rates[0]]) for rates in one_rate)  # a single group for every parameter
     assert [rates[0] for rates in one_rate] == pytest.approx(top)
+
+
+@pytest.mark.parametrize(("total", "floor"), [(40, 0.05), (50, 0.2)])
+def test_linear_decay_is_torchs_linear_lr_then_holds_the_floor(total, floor):
+    from ptlib.train.schedules import linear_decay
+
+    ours_opt = torch.optim.SGD(nn.Linear(2, 2).parameters(), lr=0.1)
+    torch_opt = torch.optim.SGD(nn.Linear(2, 2).parameters(), lr=0.1)
+    ours = linear_decay(ours_opt, total, floor)
+    reference = torch.optim.lr_scheduler.LinearLR(torch_opt, 1.0, floor, round((1 - floor) * total))
+    seen, expected = [], []
+    for _ in range(total + 10):  # past the end: both hold the floor
+        seen.append(ours_opt.param_groups[0]["lr"])
+        expected.append(torch_opt.param_groups[0]["lr"])
+        for optimizer, schedule in ((ours_opt, ours), (torch_opt, reference)):
+            optimizer.step()
+            schedule.step()
+    assert seen == pytest.approx(expected, abs=1e-12)
+    assert seen[0] == pytest.approx(0.1) and seen[-1] == pytest.approx(0.1 * floor)
+
+
+def _lm_rates_per_step(**switches) -> list[list[float]]:
+    """The learning rate of every parameter group at every step of stage 2 (fine-tuning a language model)."""
+    from ptlib.models.awd_lstm import AWDLSTMLanguageModel
+
+    torch.manual_seed(0)
+    model = AWDLSTMLanguageModel(LMConfig(30, embedding=4, hidden=6, layers=2))
+    stream = torch.randint(5, 30, (4 * 41,))  # 4 rows of 41 tokens: 40 predictions, 5 windows of 8
+    seen: list[list[float]] = []
+    original = ulmfit.train_language_model
+
+    def spy(model_, *args, optimizer, **kwargs):
+        optimizer.register_step_pre_hook(lambda opt, *_: seen.append([group["lr"] for group in opt.param_groups]))
+        return original(model_, *args, optimizer=optimizer, **kwargs)
+
+    ulmfit.train_language_model = spy
+    try:
+        ulmfit.fine_tune_language_model(model, stream, epochs=2, lr=1e-2, batch_size=4, bptt=8, progress=False,
+                                        device=torch.device("cpu"), **switches)
+    finally:
+        ulmfit.train_language_model = original
+    return seen
+
+
+def test_the_lm_fine_tuning_switches_change_the_rates_each_step():
+    both = _lm_rates_per_step()
+    assert len(both) == 10 and len(both[0]) == 3  # 2 epochs of 5 windows; two LSTM layers, embedding + softmax
+    assert [rates[-1] for rates in both] == pytest.approx([1e-2 * paper_stlr(t, 10) for t in range(10)])
+    assert all(rates == pytest.approx([rates[-1] / 2.6**2, rates[-1] / 2.6, rates[-1]]) for rates in both)
+    assert _lm_rates_per_step(slanted=False, discriminative=False) == [[1e-2]] * 10  # one group, one rate
+    constant = _lm_rates_per_step(slanted=False)
+    assert all(rates == pytest.approx([1e-2 / 2.6**2, 1e-2 / 2.6, 1e-2]) for rates in constant)
