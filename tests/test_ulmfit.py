@@ -131,24 +131,30 @@ def test_stlr_equals_the_papers_equation_at_every_step():
         assert all(ulmfit.stlr_multiplier(t, total) == pytest.approx(paper_stlr(t, total)) for t in range(total + 1))
 
 
+def _recorded_rates(target: str, run) -> list[list[float]]:
+    """Run ``run()`` with ``ulmfit.<target>`` wrapped so that every optimiser step records each group's rate."""
+    seen: list[list[float]] = []
+    original = getattr(ulmfit, target)
+
+    def spy(*args, **kwargs):
+        optimizer = kwargs["optimizer"] if "optimizer" in kwargs else args[3]  # fit(model, batches, loss, optimizer)
+        optimizer.register_step_pre_hook(lambda opt, *_: seen.append([group["lr"] for group in opt.param_groups]))
+        return original(*args, **kwargs)
+
+    setattr(ulmfit, target, spy)
+    try:
+        run()
+    finally:
+        setattr(ulmfit, target, original)
+    return seen
+
+
 def _rates_per_step(**switches) -> list[list[float]]:
     """The learning rate of every parameter group at every optimiser step of one stage-3 run."""
     torch.manual_seed(0)
     model = LSTMClassifier(AWDLSTMEncoder(LMConfig(30, embedding=4, hidden=6, layers=1)), 2)
-    seen: list[list[float]] = []
-    original = ulmfit.fit
-
-    def spy(model_, batches, loss_fn, optimizer, **kwargs):
-        optimizer.register_step_pre_hook(lambda opt, *_: seen.append([group["lr"] for group in opt.param_groups]))
-        return original(model_, batches, loss_fn, optimizer, **kwargs)
-
-    ulmfit.fit = spy
-    try:
-        ulmfit.train_ulmfit_classifier(model, _toy_examples(), steps_per_stage=8, lr=1e-2, gradual=False,
-                                       device=torch.device("cpu"), **switches)
-    finally:
-        ulmfit.fit = original
-    return seen
+    return _recorded_rates("fit", lambda: ulmfit.train_ulmfit_classifier(
+        model, _toy_examples(), steps_per_stage=8, lr=1e-2, gradual=False, device=torch.device("cpu"), **switches))
 
 
 def test_the_slanted_and_discriminative_switches_change_the_rates_each_step():
@@ -190,20 +196,9 @@ def _lm_rates_per_step(**switches) -> list[list[float]]:
     torch.manual_seed(0)
     model = AWDLSTMLanguageModel(LMConfig(30, embedding=4, hidden=6, layers=2))
     stream = torch.randint(5, 30, (4 * 41,))  # 4 rows of 41 tokens: 40 predictions, 5 windows of 8
-    seen: list[list[float]] = []
-    original = ulmfit.train_language_model
-
-    def spy(model_, *args, optimizer, **kwargs):
-        optimizer.register_step_pre_hook(lambda opt, *_: seen.append([group["lr"] for group in opt.param_groups]))
-        return original(model_, *args, optimizer=optimizer, **kwargs)
-
-    ulmfit.train_language_model = spy
-    try:
-        ulmfit.fine_tune_language_model(model, stream, epochs=2, lr=1e-2, batch_size=4, bptt=8, progress=False,
-                                        device=torch.device("cpu"), **switches)
-    finally:
-        ulmfit.train_language_model = original
-    return seen
+    return _recorded_rates("train_language_model", lambda: ulmfit.fine_tune_language_model(
+        model, stream, epochs=2, lr=1e-2, batch_size=4, bptt=8, progress=False, device=torch.device("cpu"),
+        **switches))
 
 
 def test_the_lm_fine_tuning_switches_change_the_rates_each_step():
