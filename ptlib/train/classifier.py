@@ -21,13 +21,13 @@ from .loop import History, evaluate_batches, fit
 from .objectives import classification_loss
 
 
-def predicted_logits(model: LSTMClassifier, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+def _logits(model: LSTMClassifier, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     return model(batch["input_ids"], batch["attention_mask"]).cpu()
 
 
 def predict(model: LSTMClassifier, examples: Sequence[Example], batch_size: int = 128) -> torch.Tensor:
     """The predicted class of each example."""
-    logits = evaluate_batches(model, labelled_batches(examples, batch_size), predicted_logits)
+    logits = evaluate_batches(model, labelled_batches(examples, batch_size), _logits)
     return torch.cat(logits).argmax(-1)
 
 
@@ -52,7 +52,7 @@ def predict_texts(model: LSTMClassifier, vocab: Vocab, texts: Sequence[str]) -> 
         if not isinstance(text, str) or not text.split():
             raise ValueError(f"text {index} is empty ({text!r}): a classifier needs at least one word")
         examples.append((vocab.encode(text), -1))
-    probabilities = torch.cat(evaluate_batches(model, labelled_batches(examples, 128), predicted_logits)).softmax(-1)
+    probabilities = torch.cat(evaluate_batches(model, labelled_batches(examples, 128), _logits)).softmax(-1)
     rows: list[dict[str, float | int]] = []
     for index, (p, (ids, _)) in enumerate(zip(probabilities, examples)):
         rows.append({"label": int(p.argmax()), "probability": float(p.max()),

@@ -131,7 +131,8 @@ def fit(
         model.train()
         history.evaluations.append({"step": step, "epoch": epoch, **metrics})
 
-    def optimizer_step() -> None:
+    def optimizer_step(losses: list[float]) -> None:
+        """One step on the gradients accumulated from ``losses``' batches, recorded in the history."""
         if clip_grad is not None:
             if scaler is not None:
                 scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
@@ -144,6 +145,8 @@ def fit(
         optimizer.zero_grad(set_to_none=True)
         if scheduler is not None:
             scheduler.step()
+        history.steps.append(len(history.steps) + 1)
+        history.losses.append(sum(losses) / len(losses))
 
     total = None
     if not callable(batches) and hasattr(batches, "__len__"):
@@ -170,11 +173,8 @@ def fit(
             pending.append(loss.item())
             if len(pending) < accumulate:
                 continue
-            optimizer_step()
-            step += 1
-            history.steps.append(step)
-            history.losses.append(sum(pending) / len(pending))
-            pending = []
+            optimizer_step(pending)
+            step, pending = step + 1, []
             bar.update(1)
             running = history.losses[-1] if step == 1 else 0.95 * running + 0.05 * history.losses[-1]
             if step % 10 == 0:
@@ -185,10 +185,8 @@ def fit(
             bar.close()
             raise ValueError(f"epoch {epoch + 1} had no batches: is the training set empty?")
         if pending:  # an epoch that does not divide into whole accumulations ends with a smaller step
-            optimizer_step()
+            optimizer_step(pending)
             step += 1
-            history.steps.append(step)
-            history.losses.append(sum(pending) / len(pending))
         if not (eval_every and step % eval_every == 0):
             run_evaluation(step, epoch)
     bar.close()
