@@ -10,7 +10,8 @@ Layers, each importing only from the layers below it (``tests/test_layers.py`` c
 - ``models``: architectures only, one file per model (AWD-LSTM, classifier, biLM, scalar mix, task model, GloVe,
   pooling, the n-gram and bag-of-words baselines)
 - ``data``: the micro-world generator, real data sets, vocabularies and WordPiece, batching, LM streams
-- ``config``, ``runtime``, ``cache``: run modes and sizes, device and seeding, the on-disk cache
+- ``config``, ``runtime``, ``cache``, ``arguments``: run modes and sizes, device and seeding, the on-disk cache,
+  the checks of arguments that name what is wrong
 """
 
 __version__ = "0.1.0"

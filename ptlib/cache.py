@@ -3,7 +3,8 @@
 A later notebook that asks for the same thing with the same configuration gets the stored
 result instead of training again. An entry that is truncated, unreadable, from an older cache
 format, or stored under a different configuration is rebuilt (with a one-line warning), never
-crashed on.
+crashed on; a result that cannot be stored is returned all the same (with a warning). A cache
+folder that cannot be used (``PTLIB_CACHE`` names a file) is an error at once, before any training.
 
     >>> state = cached("lm", {"hidden": 256, "epochs": 3}, lambda: train_lm(...))  # doctest: +SKIP
 """
@@ -29,13 +30,26 @@ T = TypeVar("T")
 
 
 class CacheWarning(UserWarning):
-    """Issued when a cache entry is rebuilt because it could not be used."""
+    """Issued when a cache entry is rebuilt because it could not be used, or a result could not be stored."""
+
+
+class CacheLocationError(ValueError):
+    """Raised when the cache folder cannot be used: ``PTLIB_CACHE`` names a file, or the folder cannot be made."""
+
+
+def _usable(folder: Path) -> Path:
+    blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise CacheLocationError(f"the cache folder {folder} cannot be used: {blocking} is a file. Point "
+                                 f"{CACHE_VARIABLE} at a folder, or unset it for ~/.cache/ptlib.")
+    return folder
 
 
 def cache_dir() -> Path:
-    """The cache folder: ``$PTLIB_CACHE`` if set, else ``~/.cache/ptlib``."""
+    """The cache folder: ``$PTLIB_CACHE`` if set, else ``~/.cache/ptlib``; a :class:`CacheLocationError` if it is
+    a file."""
     root = os.environ.get(CACHE_VARIABLE) or Path.home() / ".cache" / "ptlib"
-    return Path(root).expanduser()
+    return _usable(Path(root).expanduser())
 
 
 def config_key(config: Mapping[str, Any]) -> str:
@@ -54,7 +68,7 @@ def _normalised(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def cache_path(name: str, config: Mapping[str, Any], root: Path | None = None) -> Path:
     """Where the entry for ``name`` under ``config`` lives."""
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         raise ValueError(f"cache name {name!r} may only hold letters, digits, '_', '.' and '-'")
     return (root or cache_dir()) / f"{name}-{config_key(config)}.pt"
 
@@ -92,18 +106,27 @@ def cached(
         if usable:
             return payload
         warnings.warn(f"cache entry {path.name} is {reason}; rebuilding it", CacheWarning, stacklevel=2)
+    try:  # before building: a folder that cannot be made must not cost a training run
+        _usable(path.parent).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CacheLocationError(f"cannot make the cache folder {path.parent} ({error.strerror}); point "
+                                 f"{CACHE_VARIABLE} at a folder you can write to") from error
     payload = build()
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Write to a temporary file first so an interrupted save never leaves a truncated entry.
     partial = path.with_suffix(f".partial-{os.getpid()}")
-    torch.save({"format": CACHE_FORMAT, "name": name, "config": _normalised(config), "payload": payload}, partial)
-    os.replace(partial, path)
+    try:
+        torch.save({"format": CACHE_FORMAT, "name": name, "config": _normalised(config), "payload": payload}, partial)
+        os.replace(partial, path)
+    except Exception as error:  # a payload torch cannot pickle, a full disk: keep the result, leave no partial file
+        partial.unlink(missing_ok=True)
+        warnings.warn(f"could not store cache entry {path.name} ({error.__class__.__name__}: {error}); the result "
+                      "is returned but not cached", CacheWarning, stacklevel=2)
     return payload
 
 
 def clear(name: str | None = None, root: Path | None = None) -> int:
     """Delete the entries for ``name`` (all entries if None); returns how many were removed."""
-    folder = root or cache_dir()
+    folder = _usable(root) if root else cache_dir()
     if not folder.exists():
         return 0
     entry_name = re.compile(rf"{re.escape(name) if name else '.+'}-[0-9a-f]{{16}}\.pt")

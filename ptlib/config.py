@@ -12,9 +12,14 @@ a new field here is part of every key at once.
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .arguments import whole_number
 
 MODE_VARIABLE = "PTLIB_MODE"
 MODES = ("quick", "full")
@@ -122,18 +127,40 @@ class Sizes:
     bilm: BiLMRecipe = field(default_factory=BiLMRecipe)
 
     def override(self, **sections: dict[str, Any]) -> Sizes:
-        """A copy with some fields changed: ``sizes.override(lm={"epochs": 1}, tasks={"seeds": 1})``."""
+        """A copy with some fields changed: ``sizes.override(lm={"epochs": 1}, tasks={"seeds": 1})``.
+
+        Every field is a number >= 0: a whole one where the default is (``np.int64(1)`` is made a plain 1), any
+        finite one for rates and dropouts. A wrong section, field or value is an error here, not in training.
+        """
         changed = {}
         for name, fields in sections.items():
             if name == "mode" or name not in {f.name for f in dataclasses.fields(self)}:
                 known = [f.name for f in dataclasses.fields(self) if f.name != "mode"]
                 raise TypeError(f"unknown configuration section {name!r}; the sections are {known}")
+            if not isinstance(fields, Mapping):
+                raise TypeError(f"{name}= takes a dict of fields and values, e.g. {name}={{'epochs': 1}}; got "
+                                f"{type(fields).__name__}")
             section = getattr(self, name)
             names = {f.name for f in dataclasses.fields(section)}
             if unknown := sorted(set(fields) - names):
                 raise TypeError(f"unknown field(s) {unknown} in {name}; its fields are {sorted(names)}")
-            changed[name] = dataclasses.replace(section, **fields)
+            values = {key: _value(f"{name}.{key}", value, getattr(section, key)) for key, value in fields.items()}
+            changed[name] = dataclasses.replace(section, **values)
         return dataclasses.replace(self, **changed)
+
+
+def _value(field_name: str, value: Any, default: int | float) -> int | float:
+    """``value`` as a plain number of the default's kind, or an error naming the field."""
+    if isinstance(default, int):
+        number, kind = whole_number(value), "a whole number"
+    else:
+        real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        number, kind = (float(value) if real else None), "a number"
+    if number is None:
+        raise TypeError(f"{field_name} must be {kind}, got {type(value).__name__} {value!r}")
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"{field_name} must be a finite number >= 0, got {value!r}")
+    return number
 
 
 FULL = Sizes()

@@ -8,6 +8,8 @@
 | ``bilm`` | ELMo's biLM on the general corpus | 04, 05 |
 | ``glove`` | GloVe vectors of the course vocabulary, from the general corpus | 05 |
 
+:func:`load_glove_text` reads the published GloVe vectors (``glove.6B.zip`` ...) for anyone who downloads them.
+
 The cache key of a model is its name, the seed and the *whole* configuration dataclass of every section it is
 built from (:mod:`ptlib.config`), so a change to any field of those trains a fresh model: no field can be
 forgotten. Every model speaks the one course vocabulary (:func:`ptlib.data.course_vocab`).
@@ -17,8 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,10 +30,12 @@ from typing import Any
 import torch
 
 from . import cache, config
+from .arguments import whole_number
 from .data import course_vocab, load_corpus, review_texts, unlabelled_texts
 from .data.characters import Batcher, CharVocab
 from .data.cooccurrences import cooccurrences
 from .data.streams import steps_per_epoch, token_stream
+from .data.vectors import read_vectors
 from .data.vocab import Vocab
 from .models import awd_lstm, bilm
 from .runtime import device, seed_everything
@@ -227,7 +233,9 @@ class UnknownModelError(KeyError):
 def cache_key(name: str, sizes: config.Sizes, seed: int = 0) -> dict[str, Any]:
     """Everything that determines the model: its name, the seed and the whole of each section it is built from."""
     entry = _entry(name)
-    return {"model": name, "recipe": RECIPE_VERSION, "seed": seed,
+    if (whole := whole_number(seed)) is None:
+        raise TypeError(f"seed must be a whole number, got {type(seed).__name__} {seed!r}")
+    return {"model": name, "recipe": RECIPE_VERSION, "seed": whole,
             **{section: dataclasses.asdict(getattr(sizes, section)) for section in entry.sections}}
 
 
@@ -235,17 +243,43 @@ def load(name: str, sizes: config.Sizes | None = None, *, seed: int = 0, progres
          refresh: bool = False) -> Any:
     """The pre-trained model ``name``, on the run's device in eval mode: from the cache, or trained now (and cached).
 
-    ``sizes`` defaults to the run mode's; ``refresh=True`` trains again even when a cached model exists.
+    ``sizes`` defaults to the run mode's; ``refresh=True`` trains again even when a cached model exists. A cached
+    model that cannot be restored (a damaged entry) is trained again, with a :class:`ptlib.cache.CacheWarning`.
     """
     entry = _entry(name)
-    sizes = sizes or config.sizes()
-    stored = cache.cached(re.sub(r"[^A-Za-z0-9_.-]", "_", name), cache_key(name, sizes, seed),
-                          lambda: entry.build(sizes, seed, progress), refresh=refresh)
-    return entry.restore(stored, sizes)
+    sizes = config.sizes() if sizes is None else sizes
+    if not isinstance(sizes, config.Sizes):
+        raise TypeError(f"sizes must be a ptlib.config.Sizes, e.g. config.sizes('quick'), got {type(sizes).__name__}")
+    key, built = cache_key(name, sizes, seed), []
+    seed = key["seed"]  # a plain int (np.int64 is not a seed to Python's random)
+
+    def build() -> dict:
+        built.append(True)
+        return entry.build(sizes, seed, progress)
+
+    file_name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    stored = cache.cached(file_name, key, build, refresh=refresh)
+    try:
+        return entry.restore(stored, sizes)
+    except Exception as error:  # a damaged entry fails in many ways; one trained just now is a bug: raise that
+        if built:
+            raise
+        warnings.warn(f"the cached {name!r} could not be restored ({error.__class__.__name__}: {error}); training it "
+                      "again", cache.CacheWarning, stacklevel=2)
+        return entry.restore(cache.cached(file_name, key, build, refresh=True), sizes)
+
+
+def load_glove_text(path: str | os.PathLike, vocab: Vocab | None = None, *, member: str | None = None,
+                    encoding: str = "utf-8") -> GloVe:
+    """Published GloVe vectors read from their text file (plain, gzipped or the zip as downloaded), as a
+    :class:`GloVe` (``losses`` empty): see :func:`ptlib.data.vectors.read_vectors` for the arguments."""
+    started = time.perf_counter()
+    vocab, vectors, observed = read_vectors(path, vocab, member=member, encoding=encoding)
+    return GloVe(vectors, vocab, observed, [], time.perf_counter() - started)
 
 
 def _entry(name: str) -> _Entry:
-    if name in MODELS:
+    if isinstance(name, str) and name in MODELS:
         return MODELS[name]
     close = difflib.get_close_matches(str(name), list(MODELS), n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""

@@ -10,31 +10,38 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
+from .arguments import whole_number
+
 DEVICE_VARIABLE = "PTLIB_DEVICE"
 
 
 def device() -> torch.device:
     """The best available device: CUDA, then Apple's MPS, then the CPU.
 
-    ``PTLIB_DEVICE=cpu`` (or ``cuda``, ``mps``) forces a choice, e.g. to compare timings.
+    ``PTLIB_DEVICE=cpu`` (or ``cuda``, ``mps``) forces a choice, e.g. to compare timings; forcing a device that
+    torch does not see is an error here, not at the first tensor moved there.
     """
+    mps = getattr(torch.backends, "mps", None)
+    available = {"cuda": torch.cuda.is_available(), "mps": mps is not None and mps.is_available(), "cpu": True}
     forced = os.environ.get(DEVICE_VARIABLE, "").strip().lower()
     if forced:
-        if forced not in ("cpu", "cuda", "mps"):
+        if forced not in available:
             raise ValueError(f"{DEVICE_VARIABLE}={forced!r}: use cpu, cuda or mps")
-        if forced == "cuda" and not torch.cuda.is_available():
-            raise RuntimeError(f"{DEVICE_VARIABLE}=cuda but torch sees no CUDA device")
+        if not available[forced]:
+            raise RuntimeError(f"{DEVICE_VARIABLE}={forced} but torch sees no {forced.upper()} device; use cpu, "
+                               f"or unset {DEVICE_VARIABLE} to choose the best available")
         return torch.device(forced)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
+    return torch.device(next(name for name, usable in available.items() if usable))
 
 
 def seed_everything(seed: int) -> torch.Generator:
-    """Seed Python, NumPy and torch so that a run repeats; returns a seeded torch generator."""
+    """Seed Python, NumPy and torch so that a run repeats; returns a seeded torch generator.
+
+    The seed is a whole number of any kind (``3``, ``np.int64(3)``).
+    """
+    if (whole := whole_number(seed)) is None:
+        raise TypeError(f"a seed is a whole number, got {type(seed).__name__} {seed!r}")
+    seed = whole
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)

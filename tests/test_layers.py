@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ptlib"
 # Lower numbers are lower layers; a module may import from its own layer or below, never from above.
 LAYERS = {
-    "config": 0, "runtime": 0, "cache": 0,
+    "config": 0, "runtime": 0, "cache": 0, "arguments": 0,
     "data": 1,
     "models": 2,
     "train": 3,

@@ -15,7 +15,6 @@ import base64
 import difflib
 import html
 import io
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,13 +24,11 @@ import ipywidgets as widgets
 import torch
 from matplotlib.figure import Figure
 
+from ..data.vocab import normalise_sentence
 from ..pretrained import GloVe
 from .neighbours import Embed, OccurrenceIndex, WordIndex, check_aligned, plot_projection, project_occurrences
 
 EXAMPLES_PER_SENSE = 3
-# The corpus is lowercase with punctuation split off ("the kids ran outside to play football ."): typed
-# sentences are brought to that form. Apostrophes stay inside words ("the season's games").
-_PUNCTUATION = re.compile(r"([.,!?;:()\"])")
 
 
 @dataclass(frozen=True)
@@ -75,11 +72,6 @@ def highlight(text: str, position: int) -> str:
     return " ".join(tokens)
 
 
-def normalise_sentence(sentence: str) -> str:
-    """Lowercase, with punctuation split off, as the corpus is written."""
-    return " ".join(_PUNCTUATION.sub(r" \1 ", sentence.lower()).split())
-
-
 def _suggest(word: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(known), n=5, cutoff=0.6)
     return f" Did you mean: {', '.join(close)}?" if close else ""
@@ -96,7 +88,7 @@ class ExplorerState:
     _embedded: tuple[Any, torch.Tensor] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _check_word(self, word: str) -> str | Message:
-        word = word.strip().lower()
+        word = word.strip().lower() if isinstance(word, str) else ""
         if not word:
             return Message("Type a word, for example 'play'.")
         if len(word.split()) > 1:
@@ -126,7 +118,7 @@ class ExplorerState:
         if not self.occurrences.occurrences_of(word):
             return Message(f"'{word}' has no recorded occurrences with senses. Words that have: "
                            f"{', '.join(self.occurrences.words)}.{_suggest(word, self.occurrences.words)}")
-        sentence = normalise_sentence(sentence)
+        sentence = normalise_sentence(sentence) if isinstance(sentence, str) else ""
         if not sentence:
             return Message(f"Type a sentence that uses '{word}', or pick an example.")
         tokens = sentence.split()
@@ -186,7 +178,7 @@ class ExplorerState:
     def examples(self, word: str) -> list[str]:
         """A few distinct corpus sentences for each sense of ``word`` (empty if it has no occurrences)."""
         picked: dict[str, list[str]] = {}
-        for i in self.occurrences.occurrences_of(word.strip().lower()):
+        for i in self.occurrences.occurrences_of(word.strip().lower() if isinstance(word, str) else ""):
             row = self.occurrences.rows[i]
             chosen = picked.setdefault(row["sense"], [])
             if len(chosen) < EXAMPLES_PER_SENSE and row["text"] not in chosen:

@@ -52,7 +52,7 @@ def _check_name(kind: str, name: str, known: tuple[str, ...]) -> None:
         return
     close = difflib.get_close_matches(str(name), known, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise UnknownNameError(f"unknown {kind} {name!r}.{hint} Known {kind}s: {', '.join(known)}.")
+    raise UnknownNameError(f"unknown {kind} {name!r}.{hint} Known {kind} names: {', '.join(known)}.")
 
 
 def load_corpus(name: str = "microworld", n_sentences: int | None = None, seed: int = 0) -> DatasetDict:
@@ -86,8 +86,11 @@ def load_task(name: str, train_size: int | None = None, seed: int = 0) -> Datase
 
 def load_probe(name: str, corpus: Dataset | None = None, n_items: int | None = None, seed: int = 0) -> Dataset:
     """A probe set. ``facts`` counts mentions in ``corpus``; ``senses`` lists the occurrences in
-    ``corpus`` when one is given, else fresh held-out sentences."""
+    ``corpus`` when one is given, else fresh held-out sentences. ``corpus`` is one split (a ``Dataset``)."""
     _check_name("probe", name, PROBES)
+    if corpus is not None and not isinstance(corpus, Dataset):
+        hint = ": pass one split, e.g. corpus['train']" if isinstance(corpus, DatasetDict) else ""
+        raise TypeError(f"corpus must be a Dataset of the micro-world corpus{hint}; got {type(corpus).__name__}")
     size = config.sizes().tasks.probe_items if n_items is None else n_items
     if name == "agreement":
         return probes.agreement_pairs(size, seed=seed)

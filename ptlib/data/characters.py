@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import torch
 
+from .. import arguments
 from .vocab import CLS_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS, Vocab
 
 # The sentence boundaries <S> and </S>, as tokens of the word vocabulary.
@@ -38,7 +39,7 @@ class CharVocab:
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> CharVocab:
-        return cls({c for text in texts for c in text if not c.isspace()})
+        return cls({c for text in arguments.texts(texts) for c in text if not c.isspace()})
 
     def __len__(self) -> int:
         return len(self.SPECIALS) + len(self.chars)
@@ -79,10 +80,13 @@ class Batcher:
         return row
 
     def __call__(self, sentences: Sequence[Sequence[str]]) -> Batch:
+        if isinstance(sentences, str) or not isinstance(sentences, Sequence):
+            raise TypeError(f"a batch is a list of sentences, each a list of tokens (text.split()); got "
+                            f"{type(sentences).__name__}")
         if len(sentences) == 0:
             raise ValueError("a batch needs at least one sentence")
         for i, sentence in enumerate(sentences):
-            if isinstance(sentence, str) or len(sentence) == 0:
+            if isinstance(sentence, str) or not isinstance(sentence, Sequence) or len(sentence) == 0:
                 raise ValueError(f"sentence {i} must be a non-empty list of tokens (text.split()), got {sentence!r}")
         length = max(len(s) for s in sentences) + 2
         words = torch.full((len(sentences), length), PAD_ID, dtype=torch.long)

@@ -19,6 +19,8 @@ from datasets import ClassLabel, Dataset, DatasetDict, Features, Value, load_dat
 from huggingface_hub import HfApi
 from huggingface_hub import constants as hub_constants
 
+from .. import arguments
+
 # share of the labelled training data held out as the validation split (seeded)
 VALIDATION_FRACTION = 0.1
 
@@ -98,7 +100,7 @@ def load_real(name: str, *, data_dir: str | Path | None = None, seed: int = 0, t
     if data_dir is None:
         parts = _from_hub(name, spec, timeout, cache_dir)
     else:
-        parts = _from_folder(name, spec, Path(data_dir), cache_dir)
+        parts = _from_folder(name, spec, arguments.path(data_dir, "data_dir"), cache_dir)
     if not spec.labels:
         return DatasetDict({split: _clean_text(*parts[split]) for split in _TEXT_SPLITS})
     train, test = (_labelled(*parts[split], spec) for split in ("train", "test"))

@@ -6,11 +6,13 @@ to ``[UNK]``: that is the out-of-vocabulary problem that sub-word tokenisers
 (:mod:`ptlib.data.wordpiece`) were invented to solve.
 
 The five special tokens have the same ids here and in the WordPiece tokeniser, so masks,
-padding and ``[CLS]``/``[SEP]`` mean the same thing in every notebook.
+padding and ``[CLS]``/``[SEP]`` mean the same thing in every notebook. Raw text typed by a person
+("The plot was AWFUL!") is brought to the corpus's form by :func:`normalise_sentence` first.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
@@ -18,25 +20,21 @@ from typing import Any
 
 import torch
 
+from .. import arguments
+
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 PAD_ID, UNK_ID, CLS_ID, SEP_ID, MASK_ID = range(len(SPECIAL_TOKENS))
+_PUNCTUATION = re.compile(r"([.,!?;:()\"])")  # split off as tokens of their own, as in the corpus
 
 
 class VocabError(ValueError):
     """Raised for bad input to the vocabulary: empty texts, bad sizes, unknown ids."""
 
 
-def _check_texts(texts: Iterable[str], what: str) -> None:
-    # A lone string is iterable too, and would silently become a vocabulary of characters.
-    if isinstance(texts, (str, bytes)):
-        raise VocabError(f"{what} must be an iterable of strings (e.g. a list of sentences), not one string")
-
-
-def _check_text(text: Any, what: str = "text") -> str:
-    if not isinstance(text, str):
-        hint = " (pass ds['text'], not the dataset rows)" if isinstance(text, Mapping) else ""
-        raise VocabError(f"{what} must be a string, got {type(text).__name__}{hint}")
-    return text
+def normalise_sentence(text: str) -> str:
+    """``text`` as the corpus is written: lowercase, with punctuation split off ("The plot, awful!" ->
+    "the plot , awful !"). Apostrophes stay inside words ("the season's games")."""
+    return " ".join(_PUNCTUATION.sub(r" \1 ", arguments.text(text, "text", VocabError).lower()).split())
 
 
 class Vocab:
@@ -46,8 +44,7 @@ class Vocab:
     """
 
     def __init__(self, words: Sequence[str], counts: Mapping[str, int] | None = None) -> None:
-        if isinstance(words, str):
-            raise VocabError("words must be a sequence of words, not one string")
+        words = arguments.texts(words, "words", VocabError)
         self._tokens: list[str] = list(SPECIAL_TOKENS)
         self._index: dict[str, int] = {tok: i for i, tok in enumerate(SPECIAL_TOKENS)}
         for word in words:
@@ -69,30 +66,31 @@ class Vocab:
         Words are ordered by descending count, ties alphabetically, so the same texts always give
         the same ids. ``max_size`` caps the whole vocabulary, the 5 special tokens included.
         """
-        _check_texts(texts, "texts")
-        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        texts = arguments.texts(texts, "texts", VocabError)
+        least, size = arguments.whole_number(min_count), arguments.whole_number(max_size)
+        if least is None or least < 1:
             raise VocabError(f"min_count must be an integer >= 1, got {min_count!r}")
-        if max_size is not None and (not isinstance(max_size, int) or max_size <= len(SPECIAL_TOKENS)):
+        if max_size is not None and (size is None or size <= len(SPECIAL_TOKENS)):
             raise VocabError(
                 f"max_size must be an integer > {len(SPECIAL_TOKENS)} (it counts the special tokens too), "
                 f"got {max_size!r}; use None for no cap"
             )
         counter: Counter[str] = Counter()
-        for i, text in enumerate(texts):
-            counter.update(cls.tokenize(_check_text(text, f"texts[{i}]")))
+        for text in texts:
+            counter.update(text.split())
         for special in SPECIAL_TOKENS:  # already present with fixed ids; never count them as words
             counter.pop(special, None)
         if not counter:
             raise VocabError("cannot build a vocabulary: the texts have no tokens (are they all empty?)")
-        kept = [(w, c) for w, c in counter.items() if c >= min_count]
+        kept = [(w, c) for w, c in counter.items() if c >= least]
         if not kept:
             raise VocabError(
                 f"min_count={min_count} keeps no word: the most frequent word occurs "
                 f"{max(counter.values())} time(s); lower min_count"
             )
         kept.sort(key=lambda wc: (-wc[1], wc[0]))
-        if max_size is not None:
-            kept = kept[: max_size - len(SPECIAL_TOKENS)]
+        if size is not None:
+            kept = kept[: size - len(SPECIAL_TOKENS)]
         return cls([w for w, _ in kept], dict(kept))
 
     # --- lookup ---------------------------------------------------------------------------
@@ -121,7 +119,9 @@ class Vocab:
         return MappingProxyType(self._counts)  # read-only view; a plain dict inside keeps Vocab picklable
 
     def token_to_id(self, token: str) -> int:
-        """The id of ``token``, or ``UNK_ID`` if it is not in the vocabulary."""
+        """The id of ``token``, or ``UNK_ID`` if it is not in the vocabulary (a token is a string)."""
+        if not isinstance(token, str):
+            raise VocabError(f"a token is a string, got {type(token).__name__} {token!r}")
         return self._index.get(token, UNK_ID)
 
     def id_to_token(self, i: int) -> str:
@@ -131,16 +131,17 @@ class Vocab:
     def _check_id(self, i: Any) -> int:
         if isinstance(i, torch.Tensor) and i.numel() == 1:
             i = i.item()
-        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(self._tokens):
+        index = arguments.whole_number(i)
+        if index is None or not 0 <= index < len(self._tokens):
             raise VocabError(f"id {i!r} is out of range: this vocabulary has ids 0..{len(self._tokens) - 1}")
-        return i
+        return index
 
     # --- encoding -------------------------------------------------------------------------
 
     @staticmethod
     def tokenize(text: str) -> list[str]:
         """Split ``text`` on whitespace (the corpus is already lowercase with punctuation split off)."""
-        return _check_text(text).split()
+        return arguments.text(text, "text", VocabError).split()
 
     def _ids(self, text: str, what: str = "text") -> list[int]:
         tokens = self.tokenize(text)

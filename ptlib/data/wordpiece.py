@@ -9,7 +9,7 @@ BERT's tokeniser, with the special tokens and ids of :mod:`ptlib.data.vocab`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers, process
 from tokenizers.models import WordPiece
 from tokenizers.trainers import WordPieceTrainer
 
+from .. import arguments
 from .vocab import CLS_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS, UNK_ID
 
 PREFIX = "##"
@@ -52,23 +53,19 @@ def _add_templates(tokenizer: Tokenizer) -> None:
     )
 
 
+def _check_tokenizer(tokenizer: Any) -> None:
+    if not isinstance(tokenizer, Tokenizer):
+        raise WordPieceError(f"expected a tokeniser (from train_wordpiece or load_wordpiece), got "
+                             f"{type(tokenizer).__name__}")
+
+
 def check_special_ids(tokenizer: Tokenizer) -> None:
     """Raise :class:`WordPieceError` unless the special tokens have ids 0..4 as in :mod:`ptlib.data.vocab`."""
+    _check_tokenizer(tokenizer)
     found = {tok: tokenizer.token_to_id(tok) for tok in SPECIAL_TOKENS}
     expected = {tok: i for i, tok in enumerate(SPECIAL_TOKENS)}
     if found != expected:
         raise WordPieceError(f"special token ids are {found}, expected {expected}")
-
-
-def _texts_list(texts: Iterable[str]) -> list[str]:
-    if isinstance(texts, (str, bytes)):
-        raise WordPieceError("texts must be an iterable of strings (e.g. a list of sentences), not one string")
-    out = list(texts)
-    for i, text in enumerate(out):
-        if not isinstance(text, str):
-            hint = " (pass ds['text'], not the dataset rows)" if isinstance(text, Mapping) else ""
-            raise WordPieceError(f"texts[{i}] must be a string, got {type(text).__name__}{hint}")
-    return out
 
 
 def _characters(tokenizer: Tokenizer, texts: list[str]) -> tuple[set[str], set[str]]:
@@ -94,17 +91,18 @@ def train_wordpiece(texts: Iterable[str], vocab_size: int = 2000, min_frequency:
     leave room for them (a clear error says how much), the rest is filled with the most frequent
     merges of at least ``min_frequency`` occurrences. Same texts and settings, same vocabulary.
     """
-    if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 1:
+    size, least = arguments.whole_number(vocab_size), arguments.whole_number(min_frequency)
+    if size is None or size < 1:
         raise WordPieceError(f"vocab_size must be a positive integer, got {vocab_size!r}")
-    if isinstance(min_frequency, bool) or not isinstance(min_frequency, int) or min_frequency < 0:
+    if least is None or least < 0:
         raise WordPieceError(f"min_frequency must be an integer >= 0, got {min_frequency!r}")
-    texts = _texts_list(texts)
+    texts = arguments.texts(texts, "texts", WordPieceError)
     tokenizer = _bert_like(WordPiece(unk_token=SPECIAL_TOKENS[UNK_ID], continuing_subword_prefix=PREFIX))
     alphabet, inner = _characters(tokenizer, texts)
     if not alphabet:
         raise WordPieceError("cannot train a tokeniser: the texts have no tokens (are they all empty?)")
     needed = len(SPECIAL_TOKENS) + len(alphabet) + len(inner)
-    if vocab_size < needed:
+    if size < needed:
         raise WordPieceError(
             f"vocab_size={vocab_size} is too small: the texts have {len(alphabet)} distinct characters "
             f"({len(inner)} of them also inside words, as ##-pieces), which with the "
@@ -116,8 +114,8 @@ def train_wordpiece(texts: Iterable[str], vocab_size: int = 2000, min_frequency:
     # issue #1794). Listing them, sorted, after the special tokens fixes their ids and so the result.
     seeded = [PREFIX + c for c in sorted(inner)]
     trainer = WordPieceTrainer(
-        vocab_size=vocab_size,
-        min_frequency=min_frequency,
+        vocab_size=size,
+        min_frequency=least,
         special_tokens=[*SPECIAL_TOKENS, *seeded],
         continuing_subword_prefix=PREFIX,
         show_progress=False,
@@ -135,9 +133,8 @@ def train_wordpiece(texts: Iterable[str], vocab_size: int = 2000, min_frequency:
 
 def show_tokens(tokenizer: Tokenizer, text: str, add_special: bool = False) -> list[str]:
     """The sub-word pieces of ``text``, e.g. ``['the', 'ze', '##bra']``, for display in notebooks."""
-    if not isinstance(text, str):
-        raise WordPieceError(f"text must be a string, got {type(text).__name__}")
-    return tokenizer.encode(text, add_special_tokens=add_special).tokens
+    _check_tokenizer(tokenizer)
+    return tokenizer.encode(arguments.text(text, "text", WordPieceError), add_special_tokens=add_special).tokens
 
 
 def _names(ds: Any) -> set[str]:
@@ -197,7 +194,8 @@ def encode_dataset(
 
 def save_wordpiece(tokenizer: Tokenizer, path: str | os.PathLike) -> Path:
     """Write the tokeniser as one JSON file (the ``tokenizers`` format); returns the path."""
-    path = Path(path)
+    _check_tokenizer(tokenizer)
+    path = arguments.path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tokenizer.to_str(), encoding="utf-8")
     return path
@@ -205,7 +203,7 @@ def save_wordpiece(tokenizer: Tokenizer, path: str | os.PathLike) -> Path:
 
 def load_wordpiece(path: str | os.PathLike) -> Tokenizer:
     """Read a tokeniser written by :func:`save_wordpiece`, checking its special tokens."""
-    path = Path(path)
+    path = arguments.path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no tokeniser file at {path}")
     try:

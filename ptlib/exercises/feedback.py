@@ -98,8 +98,9 @@ def as_vector(value: Any) -> torch.Tensor | None:
         value = value.to_numpy()
     try:
         array = np.asarray(value)
-        if array.dtype.kind not in "iuf":
-            array = np.asarray(value, dtype=np.float64) if array.dtype == object else None
+        if array.dtype.kind not in "iuf":  # a list of tensors or numpy scalars is numbers; None is not (nan)
+            numeric = array.dtype == object and not any(item is None for item in array.flat)
+            array = np.asarray(value, dtype=np.float64) if numeric else None
     except (TypeError, ValueError, RuntimeError):
         return None
     if array is None:

@@ -51,6 +51,9 @@ def check_attractor_accuracy(answer: Any, pairs: Any) -> Feedback:
         gap = truth[1] - truth[0]
         return Feedback(True, f"{truth[0]:.3f} with vs {truth[1]:.3f} without: attractors cost {gap:+.3f}"
                               f"{' (a noun of the other number nearby misleads the model)' if gap > 0 else ''}.")
+    if any(map(math.isnan, got)) and not any(map(math.isnan, truth)):
+        return Feedback(False, f"{shown}: nan is the mean of no rows, so a filter kept no items: keep interveners > 0, "
+                               "then split on attractors > 0.")
     if _same(got, truth[::-1]):
         return Feedback(False, "the two numbers are swapped: with an attractor first.")
     if _same([g / 100 for g in got], truth):

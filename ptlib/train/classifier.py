@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import torch
 import torch.nn.functional as F
 
+from .. import arguments
 from ..data.batching import Example, labelled_batches
-from ..data.vocab import UNK_ID, Vocab
+from ..data.vocab import UNK_ID, Vocab, normalise_sentence
 from ..models.classifier import LinearProbe, LSTMClassifier
 from ..runtime import device as default_device
 from .loop import History, evaluate_batches, fit
@@ -40,18 +41,23 @@ def accuracy(model: LSTMClassifier, examples: Sequence[Example]) -> float:
 def predict_texts(model: LSTMClassifier, vocab: Vocab, texts: Sequence[str]) -> list[dict[str, float | int]]:
     """Class probabilities for raw texts: one dict per text (``label``, ``probability``, ``known``).
 
-    ``known`` is the fraction of the text's words in the vocabulary; a text with none gets its prediction
-    (the model sees only [UNK]s) and a warning that says so. An empty text cannot be classified.
+    A text is normalised as the corpus is written first (lowercase, punctuation split off, as the explorer does),
+    so "The plot was AWFUL!" reads as "the plot was awful !". One string is a list of one text. ``known`` is the
+    fraction of the text's words in the vocabulary; a text with none gets its prediction (the model sees only
+    [UNK]s) and a warning that says so. An empty text cannot be classified.
     """
     if isinstance(texts, str):
         texts = [texts]
+    texts = arguments.texts(texts)
     if not texts:
         raise ValueError("no texts to classify: pass a list with at least one text")
+    if not isinstance(model, torch.nn.Module) or not isinstance(vocab, Vocab):
+        raise TypeError(f"pass a classifier and its Vocab, got {type(model).__name__} and {type(vocab).__name__}")
     examples = []
     for index, text in enumerate(texts):
-        if not isinstance(text, str) or not text.split():
+        if not text.split():
             raise ValueError(f"text {index} is empty ({text!r}): a classifier needs at least one word")
-        examples.append((vocab.encode(text), -1))
+        examples.append((vocab.encode(normalise_sentence(text)), -1))
     probabilities = torch.cat(evaluate_batches(model, labelled_batches(examples, 128), _logits)).softmax(-1)
     rows: list[dict[str, float | int]] = []
     for index, (p, (ids, _)) in enumerate(zip(probabilities, examples)):
