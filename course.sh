@@ -2,7 +2,7 @@
 # One entry point for the course kit. Every command first sets up .venv (quickly when done already).
 #
 #   bash course.sh lab [jupyter lab args]   set up, then open the notebooks in JupyterLab
-#   bash course.sh test [pytest args]       set up, then ruff + unit tests + every notebook (quick mode)
+#   bash course.sh test [pytest args]       set up, then ruff + unit tests + browser test + every notebook (quick)
 #   bash course.sh setup                    set up only
 #   bash course.sh student [names]          write student copies (solutions removed) into student/
 #   bash course.sh execute [names] [--mode quick|full]
@@ -134,7 +134,7 @@ case "$COMMAND" in
     use_venv
     say "ruff check ."
     "$PY" -m ruff check .
-    say "pytest: unit tests, then every notebook in quick mode"
+    say "pytest: unit tests, the widgets in a browser (tests/browser), then every notebook in quick mode"
     # nbval runs each notebook in notebooks/ top to bottom; --nbval-lax compares outputs only in
     # cells marked `# NBVAL_CHECK_OUTPUT`, and --nbval-current-env runs them with this very Python
     PTLIB_MODE=quick exec "$PY" -m pytest tests notebooks --nbval-lax --nbval-current-env \
