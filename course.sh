@@ -5,8 +5,8 @@
 #   bash course.sh test [pytest args]       set up, then ruff + unit tests + browser test + every notebook (quick)
 #   bash course.sh setup                    set up only
 #   bash course.sh student [names]          write student copies (solutions removed) into student/
-#   bash course.sh execute [names] [--mode quick|full]
-#                                           re-run notebooks (default: all, full mode) and store outputs
+#   bash course.sh execute [names] [--mode quick|full] [--times-only]
+#                                           re-run notebooks (default: all, full mode), store outputs, record times
 #
 # Environment: PYTHON (the interpreter for a new .venv), TORCH_INDEX_URL (where to get torch, e.g.
 # https://download.pytorch.org/whl/cpu for the CPU-only build), PTLIB_MODE, PTLIB_CACHE.

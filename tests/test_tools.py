@@ -18,7 +18,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import new_notebook as template  # noqa: E402
 import normalize_notebooks as norm  # noqa: E402
+import run_times  # noqa: E402
 import setup_cell  # noqa: E402
+import slides  # noqa: E402
 import student_copies  # noqa: E402
 from _results import write_results  # noqa: E402
 
@@ -70,8 +72,9 @@ def test_normalize_makes_metadata_canonical():
     assert "widgets" not in nb.metadata
     assert nb.metadata.title == "kept"
     text, first, _, _ = nb.cells
-    assert first.metadata == {"tags": ["x"]}  # timestamps and view state go, tags stay
-    assert text.metadata == {}
+    # timestamps and view state go, tags stay; the slide types come from tools/slides.py
+    assert first.metadata == {"tags": ["x"], "slideshow": {"slide_type": "skip"}}
+    assert text.metadata == {"slideshow": {"slide_type": "slide"}}
 
 
 def test_normalize_renumbers_execution_counts_of_cells_that_ran():
@@ -131,6 +134,169 @@ def test_notebook_paths_reports_an_unknown_name(tmp_path):
     assert norm.notebook_paths(["01_intro"], folder=tmp_path) == [(tmp_path / "01_intro.ipynb").resolve()]
     with pytest.raises(norm.NotebookNotFoundError, match="01_intro"):
         norm.notebook_paths(["02_missing"], folder=tmp_path)
+
+
+# --- slides --------------------------------------------------------------------------------------
+
+
+def _lecture_notebook() -> nbformat.NotebookNode:
+    """One cell for each slide rule, in the order a notebook of the course has them."""
+    long_code = "\n".join(f"x{i} = {i}" for i in range(slides.LONG_CODE_LINES + 1))
+    return new_notebook(cells=[
+        new_markdown_cell("# 07 · Title\n\n**Run time:** soon."),             # slide: the first cell
+        new_code_cell("# the setup cell"),                                      # skip: the first code cell
+        new_markdown_cell("## 1. An idea"),                                     # slide: a ## heading
+        new_code_cell("short = 1"),                                             # -: continues the slide
+        new_markdown_cell("What the output shows."),                            # subslide: after a code cell
+        new_markdown_cell("More prose on it."),                                 # -
+        new_markdown_cell("### A smaller heading"),                             # -: only ## starts a slide
+        new_code_cell(long_code),                                               # subslide: a long code cell
+        new_code_cell("again = 2"),                                             # subslide: code after code
+        new_markdown_cell("## Exercises\n\n**1.** Do it."),                    # slide
+        new_code_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION"),   # notes: a solution
+        new_markdown_cell("<!-- BEGIN SOLUTION -->\n42\n<!-- END SOLUTION -->"),  # notes, though after code
+        new_markdown_cell("## Setup\n\n### BEGIN SOLUTION"),                   # notes: solutions come first
+    ])
+
+
+def test_slide_types_follow_the_rules():
+    assert slides.slide_types(_lecture_notebook()) == [
+        "slide", "skip", "slide", "-", "subslide", "-", "-", "subslide", "subslide", "slide", "notes", "notes", "notes",
+    ]
+    assert slides.slide_types(new_notebook()) == []
+
+
+def test_apply_sets_every_cell_keeps_other_rise_settings_and_is_idempotent():
+    nb = _lecture_notebook()
+    nb.metadata["rise"] = {"theme": "simple", "scroll": False}
+    slides.apply(nb)
+    assert [cell.metadata["slideshow"]["slide_type"] for cell in nb.cells] == slides.slide_types(nb)
+    assert nb.metadata["rise"] == {"theme": "simple", "scroll": True}
+    once = norm.serialize(nb)
+    assert norm.serialize(slides.apply(nb)) == once
+    assert slides.problems(nb, "07.ipynb") == []
+    nbformat.validate(nb)
+
+
+def test_slide_problems_name_the_cell_without_or_against_the_rules():
+    nb = slides.apply(_lecture_notebook())
+    del nb.cells[3].metadata["slideshow"]  # a cell added in Jupyter, never normalised
+    nb.cells[2].metadata["slideshow"]["slide_type"] = "fragment"
+    nb.metadata["rise"]["scroll"] = False
+    assert slides.problems(nb, "07.ipynb") == [
+        "07.ipynb, cell 3 ('## 1. An idea'): slide type 'fragment', rules say 'slide'",
+        "07.ipynb, cell 4 ('short = 1'): slide type None, rules say '-'",
+        "07.ipynb: notebook metadata 'rise' is {'scroll': False}, without {'scroll': True}",
+    ]
+
+
+def test_normalize_gives_a_new_cell_its_slide_type():
+    nb = norm.normalize(_lecture_notebook())
+    nb.cells.insert(3, new_code_cell("added = 1"))  # shifts the rules: the next cell now follows code
+    assert len(slides.problems(nb, "07.ipynb")) == 2
+    assert slides.problems(norm.normalize(nb), "07.ipynb") == []
+
+
+# --- run times -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(0.2, "1 s"), (9.4, "9 s"), (59.4, "59 s"), (59.6, "1.0 min"),
+                                                 (168, "2.8 min"), (599, "10.0 min"), (883, "15 min")])
+def test_format_seconds(seconds, shown):
+    assert run_times.format_seconds(seconds) == shown
+
+
+_README = """\
+# Course
+
+| notebook | topic | quick | full |
+|---|---|---|---|
+| [01 one](notebooks/01_one.ipynb) [![Colab](badge.svg)](https://x/notebooks/01_one.ipynb) | first | old | old |
+| [02 two](notebooks/02_two.ipynb) | second | 1 min | 2 min |
+
+BEGIN
+stale text
+END
+
+## Next section
+"""
+
+
+def _timed_course(tmp_path: Path) -> tuple[list[Path], Path, Path]:
+    """Two notebooks, a README with their table and a results file: one quick time measured, one full earlier."""
+    readme = tmp_path / "README.md"
+    readme.write_text(_README.replace("BEGIN", run_times.BEGIN_MARKER).replace("END", run_times.END_MARKER))
+    paths = []
+    for name in ("01_one", "02_two"):
+        header = f"# {name}\n\n**Learning goals.** ...\n\n**Run time:** about a minute,\nmaybe two.\n\nA note."
+        paths.append(_write(new_notebook(cells=[new_markdown_cell(header), new_code_cell("1")]),
+                            tmp_path / f"{name}.ipynb"))
+    results = tmp_path / "notebook_times.json"
+    entry = run_times.measured_entry(42.04, "2026-12-02T15:00:00+00:00", 1, 1.5, 1.75, stored_outputs=False)
+    run_times.record("01_one", "quick", entry, results)
+    run_times.record("01_one", "full", {"earlier": "3–5 min", "how": "before this command"}, results)
+    return paths, readme, results
+
+
+def test_record_keeps_earlier_entries_and_checks_the_mode(tmp_path):
+    _, _, results = _timed_course(tmp_path)
+    record = json.loads(results.read_text())
+    assert record["quick"]["01_one"]["seconds"] == 42.0 and record["quick"]["01_one"]["cache"] == "empty"
+    assert record["quick"]["01_one"]["load_average"] == {"start": 1.5, "end": 1.75}
+    assert record["full"]["01_one"]["earlier"] == "3–5 min" and "about" in record
+    with pytest.raises(ValueError, match="quick, full"):
+        run_times.record("01_one", "slow", {}, results)
+
+
+def test_write_all_puts_the_results_into_the_readme_and_the_headers(tmp_path):
+    paths, readme, results = _timed_course(tmp_path)
+    assert len(run_times.problems(paths, readme, results)) == 7  # 4 table cells, the paragraph, 2 headers
+    run_times.write_all(paths, readme, results)
+    assert run_times.problems(paths, readme, results) == []
+    text = readme.read_text()
+    assert "| first | 42 s | 3–5 min (earlier) |" in text
+    assert "| second | not measured | not measured |" in text
+    assert "stale text" not in text and text.endswith("## Next section\n")
+    words = " ".join(text.split())  # the paragraph is wrapped
+    assert "Quick mode: measured on 2026-12-02 on a " in words and "with 1 torch thread" in words
+    assert f"load average 1.5 on its {os.cpu_count()} cores as each notebook started" in words
+    assert "Full mode: before this command." in words
+    header = norm.read(paths[0]).cells[0].source
+    assert header.startswith("# 01_one\n\n**Learning goals.** ...\n\n**Run time:** full mode 3–5 min (an earlier")
+    assert "quick mode (`PTLIB_MODE=quick`) 42 s." in " ".join(header.split())
+    assert header.endswith("measured.\n\nA note.")
+    assert norm.is_normalized(paths[0])
+    run_times.write_all(paths, readme, results)  # idempotent
+    assert readme.read_text() == text and norm.read(paths[0]).cells[0].source == header
+
+
+def test_times_that_disagree_with_the_results_file_are_reported(tmp_path):
+    paths, readme, results = _timed_course(tmp_path)
+    run_times.write_all(paths, readme, results)
+    readme.write_text(readme.read_text().replace("| 42 s |", "| 40 s |"))
+    nb = norm.read(paths[1])
+    nb.cells[0].source = nb.cells[0].source.replace("full mode not measured", "full mode 2 min")
+    _write(nb, paths[1])
+    assert run_times.problems(paths, readme, results) == [
+        "README: 01_one's quick column says '40 s', the results file '42 s'",
+        f"02_two: its header says {nb.cells[0].source.split(chr(10) * 2)[2]!r}, "
+        f"the results file {run_times.header_paragraph('02_two', run_times.load(results))!r}",
+    ]
+
+
+def test_write_all_refuses_a_readme_or_header_it_cannot_place_times_in(tmp_path):
+    paths, readme, results = _timed_course(tmp_path)
+    readme.write_text(_README)  # no markers
+    with pytest.raises(ValueError, match="markers"):
+        run_times.write_all(paths, readme, results)
+    readme.write_text(_README.replace("[02 two](notebooks/02_two.ipynb)", "02 two"))
+    with pytest.raises(ValueError, match="no row for 02_two"):
+        run_times.write_all(paths, readme, results)
+    nb = norm.read(paths[0])
+    nb.cells[0].source = "# 01_one"
+    _write(nb, paths[0])
+    assert "01_one: its first cell has no paragraph starting with '**Run time:**'" in run_times.problems(
+        paths, readme, results)
 
 
 # --- student copies ------------------------------------------------------------------------------
@@ -373,6 +539,23 @@ def test_execute_runs_in_the_given_mode_and_folder(tmp_path, monkeypatch):
     assert norm.serialize(norm.normalize(ran)) == norm.serialize(ran)
 
 
+def test_timed_execute_runs_with_an_empty_cache_that_goes_afterwards(tmp_path):
+    import execute_notebooks
+
+    nb = new_notebook(cells=[new_markdown_cell("# T"), new_code_cell(
+        "import os\ncache = os.environ['PTLIB_CACHE']\nprint(cache, os.listdir(cache), os.environ['PTLIB_MODE'])")])
+    path = _write(nb, tmp_path / "t.ipynb")
+    entry = execute_notebooks.timed_execute(path, "quick", timeout=60, store=True)
+    cache, listing, mode = norm.read(path).cells[1].outputs[0].text.split()
+    assert (listing, mode) == ("[]", "quick") and not Path(cache).exists()
+    assert cache != os.environ.get("PTLIB_CACHE")
+    assert 0 < entry["seconds"] < 120 and entry["cache"] == "empty" and entry["stored_outputs"] is True
+    assert entry["threads"] >= 1 and entry["machine"]["cores"] == os.cpu_count()
+    before = path.read_text()
+    assert execute_notebooks.timed_execute(path, "quick", timeout=60, store=False)["stored_outputs"] is False
+    assert path.read_text() == before
+
+
 # --- the notebooks of the course -----------------------------------------------------------------
 
 
@@ -393,6 +576,17 @@ def test_every_notebook_is_normalised_starts_with_the_setup_cell_and_has_paired_
         except student_copies.SolutionMarkerError as error:
             problems.append(str(error))
     assert problems == []
+
+
+def test_every_cell_of_every_notebook_has_the_slide_type_of_the_rules():
+    problems = [problem for path in norm.notebook_paths() for problem in slides.problems(norm.read(path), path.name)]
+    assert problems == [], "run python tools/normalize_notebooks.py"
+
+
+def test_readme_and_notebook_headers_give_the_run_times_of_the_results_file():
+    results = run_times.load()
+    assert set(results["quick"]) | set(results["full"]) <= {path.stem for path in norm.notebook_paths()}
+    assert run_times.problems() == [], "run python tools/run_times.py (or measure: bash course.sh execute)"
 
 
 # --- benchmark results ---------------------------------------------------------------------------

@@ -12,7 +12,8 @@ deterministic outputs are left exactly as they are:
 - consecutive stream outputs are merged and carriage returns resolved the way a terminal
   shows them, since how a kernel chunks its output depends on timing;
 - every cell gets a stable nbformat 4.5 id: existing ids are kept, missing or duplicate
-  ones are derived from the cell's index.
+  ones are derived from the cell's index;
+- every cell gets its slide type for jupyterlab-rise, derived from its content (tools/slides.py).
 
 Usage::
 
@@ -33,6 +34,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 from nbformat.v4.rwbase import rejoin_lines, strip_transient
+from slides import apply as apply_slide_types
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -157,6 +159,7 @@ def normalize(nb: NotebookNode) -> NotebookNode:
             count += 1
             cell.execution_count = count
         cell.outputs = _normalize_outputs(cell.outputs, cell.execution_count)
+    apply_slide_types(nb)
     _assign_ids(nb.cells)
     nbformat.validate(nb)
     return nb
