@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 
 from datasets import Dataset, DatasetDict
 
+from ...arguments import whole_number
 from . import sentences as gen
 from .sentences import Sentence
 from .world import World, build_world
@@ -27,12 +28,12 @@ COLUMNS = ("text", "doc_id", "kind", "word", "label", "position", "distance", "a
 
 
 def check_size(name: str, value: int) -> int:
-    """Sizes must be positive integers: say so clearly instead of returning an empty corpus."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    """Sizes must be positive integers (numpy's too): say so clearly instead of returning an empty corpus."""
+    if (whole := whole_number(value)) is None:
         raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
+    if whole <= 0:
+        raise ValueError(f"{name} must be positive, got {whole}")
+    return whole
 
 
 def _entity_document(rng: random.Random, world: World, entity_facts: dict[str, list],
