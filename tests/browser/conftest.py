@@ -84,7 +84,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     (home / "settings" / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
     (home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
         json.dumps({"windowingMode": "none"}))
-    env = dict(os.environ, PTLIB_MODE="quick", JUPYTER_CONFIG_DIR=str(home / "config"),
+    # One CPU thread in the kernel: multi-threaded float reductions can differ in the last bit between two runs of
+    # the same computation, and the test compares the widget's plot with a second rendering byte for byte.
+    env = dict(os.environ, PTLIB_MODE="quick", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                IPYTHONDIR=str(home / "ipython"))
     port, token = free_port(), secrets.token_hex(16)
