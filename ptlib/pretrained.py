@@ -250,11 +250,12 @@ def load(name: str, sizes: config.Sizes | None = None, *, seed: int = 0, progres
     sizes = config.sizes() if sizes is None else sizes
     if not isinstance(sizes, config.Sizes):
         raise TypeError(f"sizes must be a ptlib.config.Sizes, e.g. config.sizes('quick'), got {type(sizes).__name__}")
-    key, built = cache_key(name, sizes, seed), []
+    key, built = cache_key(name, sizes, seed), False
     seed = key["seed"]  # a plain int (np.int64 is not a seed to Python's random)
 
     def build() -> dict:
-        built.append(True)
+        nonlocal built
+        built = True
         return entry.build(sizes, seed, progress)
 
     file_name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)

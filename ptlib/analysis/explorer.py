@@ -72,6 +72,11 @@ def highlight(text: str, position: int) -> str:
     return " ".join(tokens)
 
 
+def _typed_word(word: Any) -> str:
+    """A word as typed into the widget, lowercased and stripped; anything but a string is no word ("")."""
+    return word.strip().lower() if isinstance(word, str) else ""
+
+
 def _suggest(word: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(known), n=5, cutoff=0.6)
     return f" Did you mean: {', '.join(close)}?" if close else ""
@@ -88,7 +93,7 @@ class ExplorerState:
     _embedded: tuple[Any, torch.Tensor] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _check_word(self, word: str) -> str | Message:
-        word = word.strip().lower() if isinstance(word, str) else ""
+        word = _typed_word(word)
         if not word:
             return Message("Type a word, for example 'play'.")
         if len(word.split()) > 1:
@@ -178,7 +183,7 @@ class ExplorerState:
     def examples(self, word: str) -> list[str]:
         """A few distinct corpus sentences for each sense of ``word`` (empty if it has no occurrences)."""
         picked: dict[str, list[str]] = {}
-        for i in self.occurrences.occurrences_of(word.strip().lower() if isinstance(word, str) else ""):
+        for i in self.occurrences.occurrences_of(_typed_word(word)):
             row = self.occurrences.rows[i]
             chosen = picked.setdefault(row["sense"], [])
             if len(chosen) < EXAMPLES_PER_SENSE and row["text"] not in chosen:

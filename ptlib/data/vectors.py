@@ -53,6 +53,35 @@ def _binary_lines(path: Path, member: str | None) -> Iterator[IO[bytes]]:
         yield stream
 
 
+def _parse_line(raw: bytes, path: Path, number: int, encoding: str, dim: int | None) -> tuple[str, np.ndarray] | None:
+    """Line ``number`` as (word, vector), None for a blank line or a word2vec header; an error naming what is wrong.
+
+    ``dim`` is the width of the lines before (None on the first vector line)."""
+    try:
+        line = raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise VectorFileError(f"{path}, line {number}: not {encoding} text ({error.reason}); pass the "
+                              "file's encoding, e.g. encoding='latin-1'") from None
+    # Split on single spaces only: some published files have words with other whitespace inside.
+    parts = line.rstrip("\r\n ").split(" ")
+    if not line.strip() or (number == 1 and len(parts) == 2 and all(p.isdigit() for p in parts)):
+        return None  # a blank line, or a word2vec header ("400000 100")
+    word, fields = parts[0], parts[1:]
+    if not fields:
+        raise VectorFileError(f"{path}, line {number}: the word {word!r} has no numbers after it")
+    if dim is not None and len(fields) != dim:
+        raise VectorFileError(f"{path}, line {number}: {len(fields)} numbers after {word!r}, expected "
+                              f"{dim} as on the first line (a truncated line, or a word with spaces?)")
+    try:
+        vector = np.asarray(fields, dtype=np.float32)
+    except ValueError:
+        vector = None
+    if vector is None or not np.isfinite(vector).all():
+        raise VectorFileError(f"{path}, line {number}: the values after {word!r} are not all finite "
+                              f"numbers ({' '.join(fields[:3])} ...)")
+    return word, vector
+
+
 def read_vectors(path: str | os.PathLike, vocab: Vocab | None = None, *, member: str | None = None,
                  encoding: str = "utf-8") -> tuple[Vocab, torch.Tensor, torch.Tensor]:
     """(vocabulary, vectors [len(vocab), dim], observed [len(vocab)]) from a word-vector text file.
@@ -76,32 +105,13 @@ def read_vectors(path: str | os.PathLike, vocab: Vocab | None = None, *, member:
     try:
         with _binary_lines(path, member) as lines:
             for number, raw in enumerate(lines, start=1):
-                try:
-                    line = raw.decode(encoding)
-                except UnicodeDecodeError as error:
-                    raise VectorFileError(f"{path}, line {number}: not {encoding} text ({error.reason}); pass the "
-                                          "file's encoding, e.g. encoding='latin-1'") from None
-                # Split on single spaces only: some published files have words with other whitespace inside.
-                parts = line.rstrip("\r\n ").split(" ")
-                if not line.strip() or (number == 1 and len(parts) == 2 and all(p.isdigit() for p in parts)):
-                    continue  # a blank line, or a word2vec header ("400000 100")
-                word, fields = parts[0], parts[1:]
-                if not fields:
-                    raise VectorFileError(f"{path}, line {number}: the word {word!r} has no numbers after it")
-                dim = dim or len(fields)
-                if len(fields) != dim:
-                    raise VectorFileError(f"{path}, line {number}: {len(fields)} numbers after {word!r}, expected "
-                                          f"{dim} as on the first line (a truncated line, or a word with spaces?)")
+                parsed = _parse_line(raw, path, number, encoding, dim)
+                if parsed is None:
+                    continue
+                word, vector = parsed
                 if word in seen:
                     raise VectorFileError(f"{path}, line {number}: {word!r} already appeared on line {seen[word]}")
-                seen[word] = number
-                try:
-                    vector = np.asarray(fields, dtype=np.float32)
-                except ValueError:
-                    vector = None
-                if vector is None or not np.isfinite(vector).all():
-                    raise VectorFileError(f"{path}, line {number}: the values after {word!r} are not all finite "
-                                          f"numbers ({' '.join(fields[:3])} ...)")
+                seen[word], dim = number, len(vector)
                 if wanted is None or word in wanted:
                     words.append(word)
                     rows.append(vector)
