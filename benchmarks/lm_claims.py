@@ -37,7 +37,7 @@ from ptlib.models.awd_lstm import AWDLSTMEncoder  # noqa: E402
 from ptlib.models.classifier import LSTMClassifier  # noqa: E402
 from ptlib.train.classifier import accuracy, train_classifier  # noqa: E402
 
-MENTION_BUCKETS = ((0, 20), (20, 80), (80, 300), (300, 10**9))
+MENTION_BUCKETS = ((0, 1), (1, 5), (5, 20), (20, 10**9))  # never, rarely, sometimes, often stated
 LABEL_COUNTS = (16, 32, 128, 1000)
 
 

@@ -7,6 +7,7 @@
 | ``lm:fine-tuned`` | ``lm:general`` fine-tuned on unlabelled reviews (ULMFiT's stage 2) | 03 |
 | ``bilm`` | ELMo's biLM on the general corpus | 04, 05 |
 | ``glove`` | GloVe vectors of the course vocabulary, from the general corpus | 05 |
+| ``bert`` | a small BERT (MLM + NSP on sentence pairs of the general corpus) with its WordPiece | 06, 07 |
 
 :func:`load_glove_text` reads the published GloVe vectors (``glove.6B.zip`` ...) for anyone who downloads them.
 
@@ -34,11 +35,13 @@ from .arguments import whole_number
 from .data import course_vocab, load_corpus, review_texts, unlabelled_texts
 from .data.characters import Batcher, CharVocab
 from .data.cooccurrences import cooccurrences
+from .data.microworld import WORLD_VERSION
 from .data.streams import steps_per_epoch, token_stream
 from .data.vectors import read_vectors
 from .data.vocab import Vocab
 from .models import awd_lstm, bilm
-from .runtime import device, seed_everything
+from .pretrained_bert import build_bert, restore_bert
+from .runtime import cpu_state, restored, seed_everything
 from .train.bilm import train_bilm
 from .train.glove import train_glove
 from .train.language_model import stream_perplexity, train_language_model
@@ -101,16 +104,9 @@ def lm_architecture(vocab: Vocab, recipe: config.LMRecipe) -> awd_lstm.LMConfig:
     p = recipe.dropout
     return awd_lstm.LMConfig(vocab_size=len(vocab), embedding=recipe.embedding, hidden=recipe.hidden,
                              layers=recipe.layers, embedding_dropout=p, input_dropout=p, hidden_dropout=p,
-                             weight_dropout=p, output_dropout=p)
+                             weight_dropout=p, output_dropout=p, softmax_cutoffs=recipe.softmax_cutoffs)
 
 
-def _state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
-    return {key: value.cpu() for key, value in model.state_dict().items()}
-
-
-def _on_device(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> torch.nn.Module:
-    model.load_state_dict(state)
-    return model.to(device()).eval()
 
 
 # --- builders: train a model, return what the cache stores ----------------------------------------------------
@@ -129,7 +125,7 @@ def _build_lm(text: str) -> Callable[[config.Sizes, int, bool], dict]:
         history = train_language_model(model, train, validation, epochs=recipe.epochs, batch_size=recipe.batch_size,
                                        bptt=recipe.bptt, optimizer=optimizer, scheduler=linear_decay(optimizer, total),
                                        seed=seed, progress=progress, desc=f"pre-training on {text} text")
-        return {"state_dict": _state(model), "vocab": vocab, "history": history,
+        return {"state_dict": cpu_state(model), "vocab": vocab, "history": history,
                 "validation_perplexity": history.final("validation_perplexity")}
 
     return build
@@ -137,7 +133,7 @@ def _build_lm(text: str) -> Callable[[config.Sizes, int, bool], dict]:
 
 def _restore_lm(text: str) -> Callable[[dict, config.Sizes], PretrainedLM]:
     def restore(stored: dict, sizes: config.Sizes) -> PretrainedLM:
-        model = _on_device(awd_lstm.AWDLSTMLanguageModel(lm_architecture(stored["vocab"], sizes.lm)),
+        model = restored(awd_lstm.AWDLSTMLanguageModel(lm_architecture(stored["vocab"], sizes.lm)),
                            stored["state_dict"])
         return PretrainedLM(model, stored["vocab"], stored["history"], stored["validation_perplexity"], text,
                             stored.get("perplexity_before"))
@@ -154,7 +150,7 @@ def _build_fine_tuned_lm(sizes: config.Sizes, seed: int, progress: bool) -> dict
     history = fine_tune_language_model(model, train, held_out, epochs=sizes.ulmfit.finetune_epochs,
                                        lr=sizes.ulmfit.finetune_lr, batch_size=sizes.lm.batch_size,
                                        bptt=sizes.lm.bptt, seed=seed, progress=progress)
-    return {"state_dict": _state(model), "vocab": general.vocab, "history": history, "perplexity_before": before,
+    return {"state_dict": cpu_state(model), "vocab": general.vocab, "history": history, "perplexity_before": before,
             "validation_perplexity": history.final("validation_perplexity")}
 
 
@@ -170,7 +166,7 @@ def _build_bilm(sizes: config.Sizes, seed: int, progress: bool) -> dict:
     history = train_bilm(model, Batcher(vocab, char_vocab, model.config.max_chars), train, validation,
                          epochs=sizes.bilm.epochs, batch_size=sizes.bilm.batch_size, lr=sizes.bilm.lr,
                          weight_decay=sizes.bilm.weight_decay, seed=seed, progress=progress)
-    return {"state_dict": _state(model), "vocab": vocab, "char_vocab": char_vocab, "history": history,
+    return {"state_dict": cpu_state(model), "vocab": vocab, "char_vocab": char_vocab, "history": history,
             "forward_perplexity": history.final("forward_perplexity"),
             "backward_perplexity": history.final("backward_perplexity")}
 
@@ -182,7 +178,7 @@ def _bilm_architecture(vocab_size: int, char_vocab_size: int, recipe: config.BiL
 
 def _restore_bilm(stored: dict, sizes: config.Sizes) -> PretrainedBiLM:
     architecture = _bilm_architecture(len(stored["vocab"]), len(stored["char_vocab"]), sizes.bilm)
-    return PretrainedBiLM(_on_device(bilm.BiLM(architecture), stored["state_dict"]), stored["vocab"],
+    return PretrainedBiLM(restored(bilm.BiLM(architecture), stored["state_dict"]), stored["vocab"],
                           stored["char_vocab"], stored["history"], stored["forward_perplexity"],
                           stored["backward_perplexity"])
 
@@ -220,6 +216,7 @@ MODELS: dict[str, _Entry] = {
     "lm:fine-tuned": _Entry(("corpus", "lm", "ulmfit"), _build_fine_tuned_lm, _restore_lm("fine-tuned")),
     "bilm": _Entry(("corpus", "bilm"), _build_bilm, _restore_bilm),
     "glove": _Entry(("corpus", "glove"), _build_glove, _restore_glove),
+    "bert": _Entry(("corpus", "bert"), build_bert, restore_bert),
 }
 
 
@@ -235,7 +232,7 @@ def cache_key(name: str, sizes: config.Sizes, seed: int = 0) -> dict[str, Any]:
     entry = _entry(name)
     if (whole := whole_number(seed)) is None:
         raise TypeError(f"seed must be a whole number, got {type(seed).__name__} {seed!r}")
-    return {"model": name, "recipe": RECIPE_VERSION, "seed": whole,
+    return {"model": name, "recipe": RECIPE_VERSION, "world": WORLD_VERSION, "seed": whole,
             **{section: dataclasses.asdict(getattr(sizes, section)) for section in entry.sections}}
 
 

@@ -34,6 +34,17 @@ def device() -> torch.device:
     return torch.device(next(name for name, usable in available.items() if usable))
 
 
+def cpu_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """The model's weights on the CPU, as a cache stores them (readable on a machine without the GPU)."""
+    return {key: value.cpu() for key, value in model.state_dict().items()}
+
+
+def restored(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> torch.nn.Module:
+    """``model`` with the weights ``state``, on the run's device and in eval mode."""
+    model.load_state_dict(state)
+    return model.to(device()).eval()
+
+
 def seed_everything(seed: int) -> torch.Generator:
     """Seed Python, NumPy and torch so that a run repeats; returns a seeded torch generator.
 

@@ -107,3 +107,38 @@ def test_state_carries_over_windows():
     first, state = model(words[:, :5])
     second, _ = model(words[:, 5:], detach(state))
     assert torch.allclose(torch.cat([first, second], 1), whole, atol=1e-5)
+
+
+ADAPTIVE = LMConfig(vocab_size=50, embedding=8, hidden=12, layers=2, softmax_cutoffs=(10, 30))
+
+
+def test_adaptive_softmax_gives_a_distribution_over_every_word():
+    torch.manual_seed(0)
+    model = AWDLSTMLanguageModel(ADAPTIVE).eval()
+    scores, _ = model(torch.randint(5, 50, (3, 6)))
+    assert scores.shape == (3, 6, 50)
+    assert torch.allclose(scores.exp().sum(-1), torch.ones(3, 6), atol=1e-5)  # log-probabilities, normalised
+    # Cutoffs at or past the vocabulary are dropped: one cluster then holds every word after the head.
+    small = AWDLSTMLanguageModel(LMConfig(vocab_size=20, embedding=8, hidden=12, layers=1, softmax_cutoffs=(10, 30)))
+    assert small.decoder.bounds == [0, 10, 20]
+    assert small.decoder.weight is small.encoder.embedding.weight  # still tied
+
+
+def test_the_adaptive_softmax_is_the_distribution_of_its_definition():
+    # P(word) = P(word's cluster) * P(word | cluster), with head scores [W_head h + b; cluster(h)]; by hand:
+    torch.manual_seed(0)
+    model = AWDLSTMLanguageModel(ADAPTIVE).eval()
+    softmax, h = model.decoder, torch.randn(4, 8)
+    W, b = model.encoder.embedding.weight, softmax.bias
+    head = torch.softmax(torch.cat([h @ W[:10].T + b[:10], softmax.cluster(h)], -1), -1)
+    expected = torch.cat([head[:, :10],
+                          head[:, 10:11] * torch.softmax(h @ W[10:30].T + b[10:30], -1),
+                          head[:, 11:12] * torch.softmax(h @ W[30:].T + b[30:], -1)], -1)
+    assert torch.allclose(softmax.log_prob(h).exp(), expected, atol=1e-6)
+    targets = torch.tensor([3, 15, 42, 29])  # head, cluster 1, cluster 2, cluster 1's last word
+    assert torch.allclose(softmax(h, targets), -expected[torch.arange(4), targets].log(), atol=1e-5)
+
+
+def test_the_full_softmax_has_no_clusters():
+    model = AWDLSTMLanguageModel(CONFIG)
+    assert not model.adaptive and isinstance(model.decoder, torch.nn.Linear)

@@ -186,7 +186,7 @@ BY_N = pd.DataFrame({"from scratch": [0.5, 0.6, 0.8], "fine-tuned": [0.7, 0.75, 
 PAIRS = pd.DataFrame({"interveners": [0, 1, 1, 2, 2], "attractors": [0, 1, 0, 1, 0],
                       "LSTM LM": [False, False, True, True, True]})
 LAYERS, W = torch.tensor([[1.0, 0.0, 2.0], [0.0, 1.0, 1.0], [3.0, -1.0, 0.0]]), torch.tensor([0.5, -1.0, 2.0])
-PROBES = pd.DataFrame({"layer 0": [0.99], "layer 1": [0.9], "layer 2": [0.8]}, index=["number"])
+PROBES = pd.DataFrame({"layer 0": [0.51], "layer 1": [0.6], "layer 2": [0.95]}, index=["subject_number"])
 TABLES = {f"biLM layer {i}": pd.DataFrame({"contextual_1nn": s}) for i, s in enumerate([[0.4], [0.8], [0.95]])}
 VECTORS = {"play": torch.tensor([1.0, 0.0]), "game": torch.tensor([0.9, 0.1]), "bank": torch.tensor([0.0, 1.0])}
 TEXT = "the cat sat on the mat ."
@@ -238,9 +238,10 @@ ROWS_EXERCISES = rows(
     ("mix-wrong-length", lambda k: elmo_checks.check_scalar_mix([1.0, 2.0], LAYERS, W, 0.8), wrong("shape (3,)")),
     ("mix-Nones", lambda k: elmo_checks.check_scalar_mix([None] * 3, LAYERS, W, 0.8), wrong("as numbers")),
     ("mix-nan", lambda k: elmo_checks.check_scalar_mix(torch.full((3,), NAN), LAYERS, W, 0.8), wrong("got [nan")),
-    ("morphology-name", lambda k: elmo_checks.check_morphology_layer("layer 0", PROBES), wrong("as a number: 0, 1")),
-    ("morphology-3", lambda k: elmo_checks.check_morphology_layer(3, PROBES), wrong("got int 3")),
-    ("morphology-nan", lambda k: elmo_checks.check_morphology_layer(NAN, PROBES), wrong("got float nan")),
+    ("subject-layer-name", lambda k: elmo_checks.check_subject_number_layer("layer 2", PROBES),
+     wrong("as a number: 0, 1")),
+    ("subject-layer-3", lambda k: elmo_checks.check_subject_number_layer(3, PROBES), wrong("got int 3")),
+    ("subject-layer-nan", lambda k: elmo_checks.check_subject_number_layer(NAN, PROBES), wrong("got float nan")),
     ("sense-layer-as-text", lambda k: contextual.check_best_sense_layer("x", TABLES), wrong("one of [0, 1, 2]")),
     ("sense-layer-7", lambda k: contextual.check_best_sense_layer(7, TABLES), wrong("got int 7")),
     ("sense-layer-list", lambda k: contextual.check_best_sense_layer([2], TABLES), wrong("got list [2]")),

@@ -6,7 +6,7 @@ import pytest
 
 from ptlib import config
 
-SECTIONS = ("corpus", "tasks", "lm", "ulmfit", "glove", "bilm")
+SECTIONS = ("corpus", "tasks", "lm", "ulmfit", "glove", "bilm", "bert")
 
 
 def test_default_is_full_and_the_environment_picks_the_mode(monkeypatch):
@@ -86,3 +86,15 @@ def test_override_rejects_unknown_sections_and_fields(sections, message):
         config.FULL.override(**sections)
     with pytest.raises(TypeError, match=message):
         config.sizes("quick", **sections)
+
+
+def test_the_softmax_cutoffs_override_takes_a_tuple_of_whole_numbers():
+    import numpy as np
+
+    from ptlib import config
+
+    assert config.FULL.override(lm={"softmax_cutoffs": [np.int64(500), 2000]}).lm.softmax_cutoffs == (500, 2000)
+    assert config.FULL.override(lm={"softmax_cutoffs": ()}).lm.softmax_cutoffs == ()
+    for bad in (1000, (1000, -1), ("a",), (1.5,)):
+        with pytest.raises(TypeError, match="lm.softmax_cutoffs must be a tuple of whole numbers"):
+            config.FULL.override(lm={"softmax_cutoffs": bad})

@@ -150,11 +150,11 @@ def test_scalar_mix_exercise():
     assert "shape" in elmo_checks.check_scalar_mix(right.sum(), layers, w, gamma).message
 
 
-def test_morphology_layer_exercise():
-    probes = pd.DataFrame({"layer 0": [0.99], "layer 1": [0.9], "layer 2": [0.8]}, index=["number"])
-    assert elmo_checks.check_morphology_layer(0, probes)
-    assert "'number' row" in elmo_checks.check_morphology_layer(2, probes).message
-    assert "as a number" in elmo_checks.check_morphology_layer("0", probes).message
+def test_subject_number_layer_exercise():
+    probes = pd.DataFrame({"layer 0": [0.51], "layer 1": [0.55], "layer 2": [0.97]}, index=["subject_number"])
+    assert elmo_checks.check_subject_number_layer(2, probes)
+    assert "'subject_number' row" in elmo_checks.check_subject_number_layer(0, probes).message
+    assert "as a number" in elmo_checks.check_subject_number_layer("2", probes).message
 
 
 # --- every check, every form -------------------------------------------------------------------------------------
@@ -172,8 +172,8 @@ PAIRS = pd.DataFrame({"interveners": [0, 1, 1, 2, 2, 1], "attractors": [0, 1, 0,
                       "LSTM LM": [False, False, True, True, True, True]})
 TABLES = {f"biLM layer {i}": pd.DataFrame({"contextual_1nn": scores})
           for i, scores in enumerate([[0.4, 0.5], [0.8, 0.9], [0.95, 0.97]])}
-PROBES = pd.DataFrame({"layer 0": [0.99, 0.7], "layer 1": [0.9, 0.8], "layer 2": [0.8, 0.85]},
-                      index=["number", "tense"])
+PROBES = pd.DataFrame({"layer 0": [0.99, 0.51], "layer 1": [0.9, 0.6], "layer 2": [0.8, 0.95]},
+                      index=["number", "subject_number"])
 TOY = {"bank": torch.tensor([1.0, 2.0, 0.0]), "river": torch.tensor([2.0, 4.2, 0.5]),
        "money": torch.tensor([4.0, 4.0, 6.0]), "shore": torch.tensor([0.5, 1.5, -1.0])}
 LAYERS = torch.tensor([[1.0, 0.0, 2.0], [0.0, 1.0, 1.0], [3.0, -1.0, 0.0]])
@@ -241,7 +241,7 @@ def _too_high_stlr(t, total, cut_frac=0.1, ratio=32):
 STORAGE = (50 * (100 + 10), 100 + 50 * 10)
 LABELS_NEEDED = int(BY_N.index[BY_N["from scratch"] >= BY_N.loc[32, "fine-tuned"]].min())  # 256
 BEST_SENSE_LAYER = int(np.argmax([TABLES[f"biLM layer {i}"]["contextual_1nn"].to_numpy().mean() for i in range(3)]))
-MORPHOLOGY_LAYER = int(np.argmax(PROBES.loc["number"].to_numpy()))  # 0
+SUBJECT_NUMBER_LAYER = int(np.argmax(PROBES.loc["subject_number"].to_numpy()))  # 2
 ATTRACTOR = _attractor_pair()  # (2/3, 1.0): 2/3 tells a float32 mean apart from a float64 one
 
 # name: (call, right answers in every form, the stub's placeholder, a wrong answer, what its message must say)
@@ -275,8 +275,8 @@ CHECKS = {
                            None, "money", ["'money'", "dot product"]),
     "check_scalar_mix": (lambda a: elmo_checks.check_scalar_mix(a, LAYERS, W, GAMMA), vector_forms(_elmo_vector()),
                          None, _elmo_vector() + 1, ["got [", "softmax"]),
-    "check_morphology_layer": (lambda a: elmo_checks.check_morphology_layer(a, PROBES),
-                               number_forms(MORPHOLOGY_LAYER), None, 2, ["got layer 2", "layer 0: 0.990"]),
+    "check_subject_number_layer": (lambda a: elmo_checks.check_subject_number_layer(a, PROBES),
+                                   number_forms(SUBJECT_NUMBER_LAYER), None, 0, ["got layer 0", "layer 2: 0.950"]),
 }
 
 
@@ -318,8 +318,8 @@ def test_a_wrong_answer_says_expected_against_got(name):
         ("check_token_count", 15.5, "whole number, got 15.5"),
         ("check_token_count", np.array([15, 15]), "one number"),
         ("check_token_count", True, "got bool True"),
-        ("check_morphology_layer", torch.tensor(True), "as a number: 0, 1 or 2"),
-        ("check_morphology_layer", np.int64(3), "got int64 np.int64(3)"),
+        ("check_subject_number_layer", torch.tensor(True), "as a number: 0, 1 or 2"),
+        ("check_subject_number_layer", np.int64(3), "got int64 np.int64(3)"),
         ("check_best_sense_layer", 1.5, "got float 1.5"),
         ("check_storage", (5500, 600, 1), "give a pair of numbers"),
         ("check_storage", (5500.5, 600), "whole numbers; got (5500.5, 600)"),

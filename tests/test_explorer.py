@@ -16,7 +16,7 @@ from ptlib.pretrained import GloVe
 
 @pytest.fixture(scope="module")
 def occurrences():
-    return probes.held_out_senses(160)
+    return probes.held_out_senses(160, cues=3)
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +47,21 @@ def test_global_neighbours_explain_bad_words(state, word, says):
 
 
 def test_contextual_neighbours_of_a_typed_sentence(state, occurrences):
-    table = state.contextual_neighbours("play", "Yesterday the kids ran outside to PLAY football.")
+    # A game-sense sentence of the index, typed with capitals, glued punctuation and one more word in front (more
+    # than the fake embedder's three words of context away from "play", so its vector there does not change).
+    source = next(o for o in occurrences if o["word"] == "play" and o["sense"] == "game" and o["position"] >= 3)
+    tokens = source["text"].split()
+    typed = " ".join(["Yesterday", *tokens[: source["position"]], "PLAY", *tokens[source["position"] + 1: -1]]) + "."
+    table = state.contextual_neighbours("play", typed)
     assert isinstance(table, explorer.Table) and len(table.rows) == 5
-    assert {row["sense"] for row in table.rows} == {"game"}  # contexts of the game sense are nearest
+    assert table.rows[0]["sentence"] == source["text"] and table.rows[0]["sense"] == "game"
+    assert table.rows[0]["cosine"] == pytest.approx(1.0, abs=1e-5)
     for row in table.rows:
         assert row["sentence"] in occurrences["text"][:] and "<mark><b>play</b></mark>" in row["highlighted"]
         assert -1 <= row["cosine"] <= 1
-    assert "to <mark><b>play</b></mark> football ." in table.title and "5 of 5" in table.title
+    assert f"yesterday {' '.join(tokens[: source['position']])} <mark><b>play</b></mark>" in table.title
+    game = sum(row["sense"] == "game" for row in table.rows)
+    assert f"{game} of 5 neighbours have the sense <i>game</i>" in table.title
     # a corpus sentence finds itself first
     first = occurrences.filter(lambda w: w == "bank", input_columns="word")[0]
     own = state.contextual_neighbours("bank", first["text"])

@@ -57,13 +57,13 @@ def test_state_reset_starts_that_fraction_of_windows_cold():
         torch.manual_seed(0)
         model = AWDLSTMLanguageModel(LMConfig(len(vocab), embedding=4, hidden=4, layers=1))
         seen = []
-        original = model.forward
+        original = model.top
 
         def spy(words, state=None):
             seen.append(state is None)
             return original(words, state)
 
-        model.forward = spy
+        model.top = spy
         lm.train_language_model(model, stream, epochs=2, batch_size=4, bptt=8, state_reset=state_reset,
                                 progress=False, device=torch.device("cpu"))
         return seen
@@ -100,3 +100,29 @@ def test_held_out_loss_carries_the_state_from_window_to_window():
         logits, _ = model(rows[:, :-1])
         expected = torch.nn.functional.cross_entropy(logits.reshape(-1, len(vocab)), rows[:, 1:].reshape(-1))
     assert lm.mean_loss(model, stream, batch_size=4, bptt=5) == pytest.approx(expected.item(), rel=1e-5)
+
+
+@pytest.mark.parametrize("cutoffs", [(), (10, 30)], ids=["full softmax", "adaptive softmax"])
+def test_the_training_loss_is_the_cross_entropy_of_the_models_own_distribution(cutoffs):
+    torch.manual_seed(0)
+    model = AWDLSTMLanguageModel(LMConfig(50, embedding=8, hidden=12, layers=2, softmax_cutoffs=cutoffs)).eval()
+    words = torch.randint(5, 50, (2, 5))
+    labels = torch.tensor([[7, 12, 40, 0, 0], [33, 5, 9, 48, 0]])  # 0 is [PAD]: nothing to predict there
+    log_probs = torch.log_softmax(model(words)[0], -1)  # the distribution every probe reads
+    picked = torch.stack([log_probs[b, t, labels[b, t]] for b in range(2) for t in range(5) if labels[b, t]])
+    assert len(picked) == 7
+    mean, state = lm.language_model_loss(model, words, labels)
+    assert torch.allclose(mean, -picked.mean(), atol=1e-5)
+    assert torch.allclose(lm.language_model_loss(model, words, labels, reduction="sum")[0], -picked.sum(), atol=1e-4)
+    assert len(state) == 2
+
+
+def test_the_adaptive_softmax_lm_learns_the_stream():
+    vocab = Vocab.build(TEXTS)
+    stream = token_stream(TEXTS * 10, vocab)
+    torch.manual_seed(0)
+    model = AWDLSTMLanguageModel(LMConfig(len(vocab), embedding=16, hidden=32, layers=1, softmax_cutoffs=(8,)))
+    before = lm.stream_perplexity(model, stream)
+    lm.train_language_model(model, stream, epochs=3, batch_size=4, bptt=8, lr=1e-2, progress=False,
+                            device=torch.device("cpu"))
+    assert lm.stream_perplexity(model, stream) < before / 3

@@ -9,7 +9,7 @@ import torch
 from matplotlib.figure import Figure
 
 from ptlib.analysis import neighbours
-from ptlib.data.microworld import probes
+from ptlib.data.microworld import build_world, probes
 from ptlib.data.vocab import SPECIAL_TOKENS
 
 
@@ -86,8 +86,15 @@ def test_one_nn_accuracy_breaks_ties_at_random_in_expectation():
 
 
 def test_sense_table_contextual_beats_the_global_baseline():
-    occurrences = probes.held_out_senses(200)
-    index = neighbours.OccurrenceIndex.from_embedder(occurrences, fake_embed)
+    occurrences = probes.held_out_senses(200, cues=3)  # three words of the sense's topic in each sentence
+
+    topics = list(build_world(0).topic_words.items())
+
+    def topic_embed(texts):  # every token gets its sentence's count of words per topic: an embedder that knows senses
+        counts = [torch.tensor([float(sum(t in words for t in text.split())) for _, words in topics]) for text in texts]
+        return [c.expand(len(text.split()), -1) for c, text in zip(counts, texts)]
+
+    index = neighbours.OccurrenceIndex.from_embedder(occurrences, topic_embed)
     table = neighbours.sense_accuracy_table(index)
     assert [row["word"] for row in table] == sorted(set(occurrences["word"]))
     for row in table:

@@ -21,8 +21,9 @@ def test_bigram_probabilities_are_the_add_k_formula():
 
 def test_prefers_and_choose_read_only_the_last_words():
     model = NgramLM(2).fit(TEXTS)
-    assert model.choose("the", ["dog", "cat"]) == "cat" and model.prefers("the", "cat", "dog")
-    assert not model.prefers("the", "sat", "ran")  # neither follows "the": a tie counts as wrong
+    assert model.choose("the", ["dog", "cat"]) == "cat" and model.prefers("the", "cat", "dog") == 1.0
+    assert model.prefers("the", "sat", "ran") == 0.5  # neither follows "the": a tie scores a coin flip
+    assert model.prefers("the", "dog", "cat") == 0.0
     unigram = NgramLM(1).fit(TEXTS)
     assert unigram.choose("the dog", ["cat", "the"]) == "the"  # no context at all: the most frequent word
     with pytest.raises(ValueError, match="at least one candidate"):

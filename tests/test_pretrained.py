@@ -5,15 +5,17 @@ import dataclasses
 import pytest
 import torch
 
-from ptlib import config, pretrained
+from ptlib import config, pretrained, pretrained_bert
 from ptlib.analysis.features import contextual_embedder
 from ptlib.data import course_vocab, unlabelled_texts
-from ptlib.data.vocab import SPECIAL_TOKENS
+from ptlib.data.vocab import CLS_ID, SEP_ID, SPECIAL_TOKENS
+from ptlib.models.bert import BertForPreTraining
 
 TINY = config.sizes("quick", corpus={"sentences": 400, "reviews_unlabelled": 40},
                     lm={"embedding": 8, "hidden": 8, "epochs": 1, "batch_size": 4, "bptt": 8},
                     bilm={"dim": 8, "epochs": 1, "batch_size": 32},
-                    glove={"dim": 8, "epochs": 3, "batch_size": 256})
+                    glove={"dim": 8, "epochs": 3, "batch_size": 256},
+                    bert={"wordpiece_vocab": 300, "hidden": 16, "heads": 2, "intermediate": 32, "pairs": 600})
 
 
 def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
@@ -37,9 +39,13 @@ def test_the_cache_key_holds_every_field_of_every_section_the_model_is_built_fro
         for section in entry.sections:
             for field in dataclasses.fields(getattr(TINY, section)):
                 value = getattr(getattr(TINY, section), field.name)
-                changed = TINY.override(**{section: {field.name: value * 2 + 1}})
+                other = tuple(v * 2 + 1 for v in value) if isinstance(value, tuple) else value * 2 + 1
+                changed = TINY.override(**{section: {field.name: other}})
                 assert pretrained.cache_key(name, changed) != key, f"{name} ignores {section}.{field.name}"
         assert pretrained.cache_key(name, TINY, seed=1) != key
+        with pytest.MonkeyPatch.context() as patch:  # a model of another world's text is never reused
+            patch.setattr(pretrained, "WORLD_VERSION", pretrained.WORLD_VERSION + 1)
+            assert pretrained.cache_key(name, TINY) != key
     # a section the model is not built from does not retrain it
     assert pretrained.cache_key("bilm", TINY) == pretrained.cache_key("bilm", TINY.override(tasks={"seeds": 9}))
 
@@ -61,7 +67,9 @@ def test_the_fine_tuned_lm_adapts_to_reviews_and_leaves_the_general_lm_alone(tmp
     # words the general text never shows make reviews very surprising until stage 2
     assert tuned.validation_perplexity < 0.9 * tuned.perplexity_before
     general = pretrained.load("lm:general", TINY, progress=False)
-    assert not torch.equal(general.model.decoder.bias, tuned.model.decoder.bias)
+    softmax_weights = [dict(m.decoder.named_parameters()) for m in (general.model, tuned.model)]
+    assert softmax_weights[0] and all(not torch.equal(softmax_weights[0][name], tuned_weight)
+                                      for name, tuned_weight in softmax_weights[1].items())
     again = pretrained.load("lm:fine-tuned", TINY, progress=False)
     assert again.validation_perplexity == tuned.validation_perplexity and _same_weights(tuned.model, again.model)
     slower = pretrained.load("lm:fine-tuned", TINY.override(ulmfit={"finetune_lr": 1e-3}), progress=False)
@@ -112,3 +120,17 @@ def test_each_language_model_is_trained_on_its_own_text(monkeypatch, name):
     vocab = course_vocab(TINY.corpus)
     assert train.tolist() == [i for text in texts for i in vocab.encode(text)]
     assert validation.tolist() == [i for text in corpus["validation"]["text"] for i in vocab.encode(text)]
+
+
+def test_bert_is_pretrained_with_its_tokeniser_and_read_back_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTLIB_CACHE", str(tmp_path))
+    first = pretrained.load("bert", TINY, progress=False)
+    assert isinstance(first.model, BertForPreTraining) and not first.model.training
+    assert first.tokenizer.get_vocab_size() <= 300 and first.model.config.vocab_size == first.tokenizer.get_vocab_size()
+    evaluation = first.history.evaluations[-1]
+    assert (first.mlm_accuracy, first.nsp_accuracy) == (evaluation["mlm_accuracy"], evaluation["nsp_accuracy"])
+    monkeypatch.setattr(pretrained_bert, "pretrain_bert", lambda *a, **k: pytest.fail("retrained"))
+    again = pretrained.load("bert", TINY, progress=False)
+    assert _same_weights(first.model, again.model) and again.tokenizer.to_str() == first.tokenizer.to_str()
+    ids = again.tokenizer.encode("the river", "a bank").ids
+    assert ids[0] == CLS_ID and ids.count(SEP_ID) == 2

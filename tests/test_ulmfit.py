@@ -69,14 +69,16 @@ def test_gradual_unfreezing_trains_exactly_the_top_groups():
         ulmfit.freeze_all_but_top(groups, 0)
 
 
-def test_lm_groups_hold_every_parameter_once_with_the_tied_softmax_on_top():
+@pytest.mark.parametrize("cutoffs", [(), (10,)], ids=["tied softmax", "adaptive softmax"])
+def test_lm_groups_hold_every_parameter_once_with_the_softmax_on_top(cutoffs):
     from ptlib.models.awd_lstm import AWDLSTMLanguageModel
 
-    model = AWDLSTMLanguageModel(LMConfig(30, embedding=4, hidden=6, layers=2))
+    model = AWDLSTMLanguageModel(LMConfig(30, embedding=4, hidden=6, layers=2, softmax_cutoffs=cutoffs))
     groups = ulmfit.lm_layer_groups(model)
     ids = [[id(p) for p in g.parameters()] for g in groups]
     assert sum(map(len, ids)) == len({i for group in ids for i in group}) == len(list(model.parameters()))
-    assert id(model.encoder.embedding.weight) in ids[-1] and id(model.decoder.bias) in ids[-1]
+    softmax = [id(p) for p in model.decoder.parameters()]
+    assert id(model.encoder.embedding.weight) in ids[-1] and softmax and set(softmax) <= set(ids[-1])
 
 
 def _toy_examples():

@@ -34,11 +34,17 @@ def pooled_features(encoder: AWDLSTMEncoder, examples: Sequence[Example], batch_
     return torch.cat(evaluate_batches(encoder, labelled_batches(examples, batch_size), pool))
 
 
-def probe_accuracy(encoder: AWDLSTMEncoder, train: Sequence[Example], test: Sequence[Example], seed: int = 0) -> float:
-    """Test accuracy of a linear probe trained on a frozen encoder's pooled features ("features off-the-shelf")."""
+def probe_predictions(encoder: AWDLSTMEncoder, train: Sequence[Example], test: Sequence[Example],
+                      seed: int = 0) -> torch.Tensor:
+    """The test classes a linear probe predicts, trained on a frozen encoder's pooled features of ``train``."""
     probe = train_probe(pooled_features(encoder, train), torch.tensor([y for _, y in train]), seed=seed)
     with torch.no_grad():
-        predictions = probe(pooled_features(encoder, test)).argmax(-1)
+        return probe(pooled_features(encoder, test)).argmax(-1)
+
+
+def probe_accuracy(encoder: AWDLSTMEncoder, train: Sequence[Example], test: Sequence[Example], seed: int = 0) -> float:
+    """Test accuracy of a linear probe trained on a frozen encoder's pooled features ("features off-the-shelf")."""
+    predictions = probe_predictions(encoder, train, test, seed)
     return (predictions == torch.tensor([y for _, y in test])).float().mean().item()
 
 

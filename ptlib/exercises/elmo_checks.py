@@ -44,18 +44,19 @@ def check_scalar_mix(answer: Any, layers: torch.Tensor, w: torch.Tensor, gamma: 
                             "times gamma.")
 
 
-def check_morphology_layer(answer: Any, probes: Any) -> Feedback:
-    """Exercise 2: the layer whose linear probe predicts a noun's own number best (an int, numpy int, 0-d tensor)."""
+def check_subject_number_layer(answer: Any, probes: Any) -> Feedback:
+    """Exercise 2: the layer whose linear probe reads the subject's number best, at the last word before the verb
+    (an int, numpy int, 0-d tensor)."""
     if (missing := not_answered(answer)) is not None:
         return missing
-    scores = [float(probes.loc["number", column]) for column in LAYER_COLUMNS]
+    scores = [float(probes.loc["subject_number", column]) for column in LAYER_COLUMNS]
     layer = as_whole(answer)
     if layer is None or not 0 <= layer <= 2:
         return Feedback(False, f"give the layer as a number: 0, 1 or 2; got {describe(answer)}.")
     best = max(range(3), key=scores.__getitem__)
     listing = ", ".join(f"layer {j}: {score:.3f}" for j, score in enumerate(scores))
     if layer == best:
-        note = (" The token layer is built from characters, and the plural ending is in the spelling."
-                if best == 0 else " Here an LSTM layer does at least as well: it also sees the word itself.")
+        note = (" Only a layer that reads the sentence carries the subject past the words between it and the verb."
+                if best else " Here the token layer does best: the word before the verb gives the number away.")
         return Feedback(True, f"layer {best} ({listing}).{note}")
-    return Feedback(False, f"got layer {layer}: look at the 'number' row of the probes table ({listing}).")
+    return Feedback(False, f"got layer {layer}: look at the 'subject_number' row of the probes table ({listing}).")

@@ -11,6 +11,7 @@ import torch
 from datasets import Dataset
 
 from ..analysis.features import dataset_layers, text_layers
+from ..analysis.metrics import GLUE_METRIC, majority_rate, task_scores
 from ..analysis.probes import PROBE_KINDS, layer_probe, probe_items
 from ..config import sizes
 from ..data import load_task
@@ -20,11 +21,11 @@ from ..models.scalar_mix import N_LAYERS
 from ..models.task_model import TaskModel
 from ..pretrained import PretrainedBiLM
 from ..pretrained import load as load_pretrained
-from ..train.task_model import task_accuracy, train_task_model
+from ..train.task_model import task_predictions, train_task_model
 from .sweeps import subsample
 
-__all__ = ["PROBE_KINDS", "count_parameters", "elmo_examples", "layer_probe", "load_pretrained", "load_task",
-           "probe_items", "run_task", "sizes", "subsample", "text_layers"]
+__all__ = ["GLUE_METRIC", "PROBE_KINDS", "count_parameters", "elmo_examples", "layer_probe", "load_pretrained",
+           "load_task", "majority_rate", "probe_items", "run_task", "sizes", "subsample", "task_scores", "text_layers"]
 
 
 def elmo_examples(bilm: PretrainedBiLM, dataset: Dataset) -> list[dict]:
@@ -48,12 +49,14 @@ def elmo_examples(bilm: PretrainedBiLM, dataset: Dataset) -> list[dict]:
 
 def run_task(bilm: PretrainedBiLM, train: Sequence[dict], test: Sequence[dict], n_classes: int = 2, *,
              inputs: str = "embedding+elmo", layers: Literal["mix", "top"] = "mix", mix_l2: float = 0.0,
-             steps: int | None = None, batch_size: int | None = None, seed: int = 0, **model_options) -> dict:
+             steps: int | None = None, batch_size: int | None = None, seed: int = 0, task: str = "",
+             **model_options) -> dict:
     """Train one :class:`TaskModel` on ``train`` (from :func:`elmo_examples`) and score it on ``test``.
 
-    Returns ``accuracy``, ``seconds`` (training), and for ELMo inputs the learned ``weights`` (one per layer
-    used) and ``gamma``. Steps and batch size default to the run mode's classifier budget; other keyword
-    arguments go to :class:`TaskModel` (``word_vectors``, ``hidden``, ``layer_norm`` ...).
+    Returns ``accuracy`` (and the GLUE metric of ``task`` where it has one, see :func:`task_scores`),
+    ``seconds`` (training), and for ELMo inputs the learned ``weights`` (one per layer used) and ``gamma``.
+    Steps and batch size default to the run mode's classifier budget; other keyword arguments go to
+    :class:`TaskModel` (``word_vectors``, ``hidden``, ``layer_norm`` ...).
     """
     budget = sizes().tasks
     torch.manual_seed(seed)
@@ -61,7 +64,9 @@ def run_task(bilm: PretrainedBiLM, train: Sequence[dict], test: Sequence[dict], 
     started = time.perf_counter()
     train_task_model(model, train, steps=steps or budget.classifier_steps,
                      batch_size=batch_size or budget.classifier_batch_size, mix_l2=mix_l2, seed=seed)
-    result = {"accuracy": task_accuracy(model, test), "seconds": time.perf_counter() - started}
+    seconds = time.perf_counter() - started
+    result = {**task_scores(task, task_predictions(model, test), [example["label"] for example in test]),
+              "seconds": seconds}
     if model.use_elmo:
         result["weights"] = model.mix.weights().tolist()
         result["gamma"] = model.mix.gamma.item()

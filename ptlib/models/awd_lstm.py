@@ -10,6 +10,12 @@ regularised in the five ways the paper names:
 - tied weights: the output layer reuses the embedding matrix, so the last LSTM layer outputs
   vectors of the embedding's size.
 
+One option the paper does not have: ``softmax_cutoffs`` makes the tied softmax adaptive (Grave et al., 2017).
+Scoring every word of a 6,700-word vocabulary at every position is most of the cost of a training step on a
+CPU; the adaptive softmax scores the frequent words at every position and a cluster of rarer words only where
+the next word is in it (``benchmarks/lm_softmax.py``). It is exact (a proper distribution over the whole
+vocabulary) and still tied to the embedding.
+
 All dropout is active in ``model.train()`` and off in ``model.eval()``.
 """
 
@@ -33,7 +39,10 @@ class LMConfig:
     hidden_dropout: float = 0.15  # locked dropout between LSTM layers
     weight_dropout: float = 0.2  # DropConnect on hidden-to-hidden weights
     output_dropout: float = 0.2  # locked dropout on the last layer's output
-    tie_weights: bool = True
+    tie_weights: bool = True  # the full softmax only
+    # Non-empty: an adaptive softmax whose clusters start at these word ids (the vocabulary is sorted by
+    # frequency); empty: the paper's softmax over every word.
+    softmax_cutoffs: tuple[int, ...] = ()
 
 
 class LockedDropout(nn.Module):
@@ -124,21 +133,86 @@ class AWDLSTMEncoder(nn.Module):
         return layer_outputs, new_state
 
 
+class AdaptiveSoftmax(nn.Module):
+    """An adaptive softmax (Grave et al., 2017) whose word vectors are a tied matrix ``weight`` [vocab, width].
+
+    The ``cutoffs`` split the vocabulary (sorted by frequency) into a head of frequent words and tail clusters.
+    The head scores its words and one entry per cluster; a word in cluster c gets
+    log P(c) + log P(word | c), so the result is an exact distribution over the whole vocabulary. Training
+    pays for a cluster only at the positions whose next word is in it: rare words are rarely scored.
+    """
+
+    def __init__(self, weight: nn.Parameter, cutoffs: list[int]) -> None:
+        super().__init__()
+        vocab_size, width = weight.shape
+        self.weight = weight  # the embedding's matrix itself
+        self.bounds = [0, *cutoffs, vocab_size]  # cluster c holds words bounds[c + 1] .. bounds[c + 2] - 1
+        self.bias = nn.Parameter(torch.zeros(vocab_size))
+        self.cluster = nn.Linear(width, len(cutoffs))  # the head's scores for "the word is in cluster c"
+
+    def _scores(self, h: torch.Tensor, start: int, end: int) -> torch.Tensor:
+        return h @ self.weight[start:end].T + self.bias[start:end]  # [positions, end - start]
+
+    def _head(self, h: torch.Tensor) -> torch.Tensor:
+        # h [positions, width] -> log-probabilities of the head's words and of each cluster
+        return F.log_softmax(torch.cat([self._scores(h, 0, self.bounds[1]), self.cluster(h)], -1), -1)
+
+    def log_prob(self, h: torch.Tensor) -> torch.Tensor:
+        """Log-probabilities of every word, [positions, vocab]."""
+        head = self._head(h)
+        parts, head_size = [head[:, : self.bounds[1]]], self.bounds[1]
+        for c, (start, end) in enumerate(zip(self.bounds[1:-1], self.bounds[2:])):
+            parts.append(head[:, head_size + c, None] + F.log_softmax(self._scores(h, start, end), -1))
+        return torch.cat(parts, -1)
+
+    def forward(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """-log P(target) at each position, [positions]; each cluster is scored only where a target is in it."""
+        head = self._head(h)
+        head_size = self.bounds[1]
+        nll = -head.gather(1, targets.clamp(max=head_size - 1)[:, None]).squeeze(1)
+        for c, (start, end) in enumerate(zip(self.bounds[1:-1], self.bounds[2:])):
+            rows = ((targets >= start) & (targets < end)).nonzero().squeeze(1)
+            if len(rows):
+                within = F.log_softmax(self._scores(h[rows], start, end), -1)
+                picked = within.gather(1, (targets[rows] - start)[:, None]).squeeze(1)
+                nll = nll.index_put((rows,), -(head[rows, head_size + c] + picked))
+        return nll
+
+
 class AWDLSTMLanguageModel(nn.Module):
-    """Predicts the next word at every position: logits [batch, time, vocab]."""
+    """Predicts the next word at every position.
+
+    ``model(words)`` gives scores [batch, time, vocab] whose softmax is the next word's distribution (with
+    the adaptive softmax they are the log-probabilities themselves). Training reads :meth:`top` instead, so
+    that the adaptive softmax never scores every word (``ptlib.train.language_model.language_model_loss``).
+    """
 
     def __init__(self, config: LMConfig, pad_id: int = 0):
         super().__init__()
         self.config = config
         self.encoder = AWDLSTMEncoder(config, pad_id)
         self.output_dropout = LockedDropout(config.output_dropout)
-        self.decoder = nn.Linear(self.encoder.output_size, config.vocab_size)
-        if config.tie_weights:
-            self.decoder.weight = self.encoder.embedding.weight  # one matrix for reading and writing words
+        self.adaptive = bool(config.softmax_cutoffs)
+        if self.adaptive:
+            if not config.tie_weights:
+                raise ValueError("the adaptive softmax scores words with the embedding matrix: it needs tie_weights")
+            cutoffs = [c for c in config.softmax_cutoffs if c < config.vocab_size - 1] or [config.vocab_size - 1]
+            self.decoder = AdaptiveSoftmax(self.encoder.embedding.weight, cutoffs)
+        else:
+            self.decoder = nn.Linear(self.encoder.output_size, config.vocab_size)
+            if config.tie_weights:
+                self.decoder.weight = self.encoder.embedding.weight  # one matrix for reading and writing words
+
+    def top(self, words: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
+        """The last layer's output after dropout, [batch, time, output_size]: what the softmax reads."""
+        layer_outputs, state = self.encoder(words, state)
+        return self.output_dropout(layer_outputs[-1]), state
 
     def forward(self, words: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
-        layer_outputs, state = self.encoder(words, state)
-        return self.decoder(self.output_dropout(layer_outputs[-1])), state
+        top, state = self.top(words, state)
+        if self.adaptive:  # [batch * time, vocab] -> [batch, time, vocab]
+            return self.decoder.log_prob(top.flatten(0, 1)).view(*top.shape[:2], -1), state
+        return self.decoder(top), state
 
 
 def detach(state: State) -> State:

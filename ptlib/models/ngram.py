@@ -52,9 +52,14 @@ class NgramLM:
         denominator = self.contexts[context] + self.k * (len(self.vocabulary) + 1)
         return math.log(numerator / denominator)
 
-    def prefers(self, prefix: str, good: str, bad: str) -> bool:
-        """True when the model ranks ``good`` strictly above ``bad`` after ``prefix`` (a tie counts as wrong)."""
-        return self.logprob(good, prefix) > self.logprob(bad, prefix)
+    def prefers(self, prefix: str, good: str, bad: str) -> float:
+        """1.0 when the model ranks ``good`` above ``bad`` after ``prefix``, 0.0 below it, 0.5 on a tie.
+
+        A tie (both words unseen after this context, as most rare words are) tells nothing: it scores what a coin
+        flip would, so that a model without the knowledge sits at chance (0.5), not below it.
+        """
+        good_logprob, bad_logprob = self.logprob(good, prefix), self.logprob(bad, prefix)
+        return 0.5 if good_logprob == bad_logprob else float(good_logprob > bad_logprob)
 
     def choose(self, prefix: str, candidates: Sequence[str]) -> str:
         """The candidate the model finds most likely after ``prefix`` (ties: the first listed)."""

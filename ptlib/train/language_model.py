@@ -15,7 +15,16 @@ from ..data.streams import batchify, windows
 from ..models.awd_lstm import AWDLSTMLanguageModel, State, detach
 from ..runtime import device as default_device
 from .loop import History, evaluate_batches, fit, perplexity
-from .objectives import next_token_loss
+from .objectives import adaptive_next_token_loss, next_token_loss
+
+
+def language_model_loss(model: AWDLSTMLanguageModel, words: torch.Tensor, labels: torch.Tensor,
+                        state: State | None = None, reduction: str = "mean") -> tuple[torch.Tensor, State]:
+    """The next-token loss of ``model`` reading ``words`` [batch, time] from ``state``, and the state after."""
+    top, state = model.top(words, state)
+    if model.adaptive:
+        return adaptive_next_token_loss(model.decoder, top, labels, reduction), state
+    return next_token_loss(model.decoder(top), labels, reduction), state
 
 
 class _CarriedState:
@@ -37,9 +46,9 @@ class _CarriedState:
     def __call__(self, model: AWDLSTMLanguageModel, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         if self.reset_probability and self.rng.random() < self.reset_probability:
             self.state = None
-        logits, state = model(batch["input_ids"], self.state)
+        loss, state = language_model_loss(model, batch["input_ids"], batch["labels"], self.state)
         self.state = detach(state)
-        return next_token_loss(logits, batch["labels"])
+        return loss
 
 
 def mean_loss(model: AWDLSTMLanguageModel, stream: torch.Tensor, batch_size: int = 16, bptt: int = 64) -> float:
@@ -48,8 +57,8 @@ def mean_loss(model: AWDLSTMLanguageModel, stream: torch.Tensor, batch_size: int
 
     def summed_loss(m: AWDLSTMLanguageModel, batch: dict[str, torch.Tensor]) -> tuple[float, int]:
         nonlocal state
-        logits, state = m(batch["input_ids"], state)
-        return next_token_loss(logits, batch["labels"], reduction="sum").item(), batch["labels"].numel()
+        loss, state = language_model_loss(m, batch["input_ids"], batch["labels"], state, "sum")
+        return loss.item(), batch["labels"].numel()
 
     sums = evaluate_batches(model, windows(batchify(stream, batch_size), bptt), summed_loss)
     return sum(total for total, _ in sums) / sum(count for _, count in sums)

@@ -1,6 +1,7 @@
 """The losses the course trains with, each one function: the formula is the lesson.
 
 - :func:`next_token_loss`: language modelling, the cross-entropy of each next token (padding ignored);
+- :func:`adaptive_next_token_loss`: the same under an adaptive softmax, which scores only the clusters it needs;
 - :func:`classification_loss`: a classifier's cross-entropy on a batch's ``labels``;
 - :func:`glove_weighting` and :func:`glove_loss`: GloVe's weighted least squares (Pennington et al., 2014, eq. 8).
 
@@ -20,6 +21,15 @@ from ..data.vocab import PAD_ID
 def next_token_loss(logits: torch.Tensor, labels: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     """Cross-entropy of ``logits`` [batch, time, vocab] against the next tokens ``labels`` [batch, time]."""
     return F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=PAD_ID, reduction=reduction)
+
+
+def adaptive_next_token_loss(softmax: nn.Module, hidden: torch.Tensor, labels: torch.Tensor,
+                             reduction: str = "mean") -> torch.Tensor:
+    """Cross-entropy of the next tokens ``labels`` [batch, time] under an adaptive softmax reading ``hidden``
+    [batch, time, features] (``softmax(h, targets)`` gives -log P(target) per position); padding ignored."""
+    keep = labels != PAD_ID  # the softmax runs only where there is a word to predict
+    nll = softmax(hidden[keep], labels[keep])  # [predictions]: -log P(next word)
+    return nll.sum() if reduction == "sum" else nll.mean()
 
 
 def classification_loss(model: nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:

@@ -21,3 +21,18 @@ def linear_decay(optimizer: torch.optim.Optimizer, total_steps: int,
     if not 0 <= floor < 1:
         raise ValueError(f"floor is a fraction of the peak rate in [0, 1), got {floor}")
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(floor, 1 - step / total_steps))
+
+
+def warmup_then_linear_decay(optimizer: torch.optim.Optimizer, total_steps: int,
+                             warmup_steps: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """BERT's schedule: the rate rises linearly from 0 to its peak over ``warmup_steps``, then falls linearly to 0
+    at ``total_steps`` (Devlin et al., 2019, appendix A.2: 10,000 warm-up steps of 1,000,000)."""
+    if total_steps < 1 or not 0 <= warmup_steps < total_steps:
+        raise ValueError(f"need 0 <= warmup_steps < total_steps, got {warmup_steps} and {total_steps}")
+
+    def multiplier(step: int) -> float:
+        if step < warmup_steps:
+            return step / warmup_steps
+        return max(0.0, (total_steps - step) / (total_steps - warmup_steps))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, multiplier)

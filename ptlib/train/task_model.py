@@ -58,8 +58,13 @@ def train_task_model(model: TaskModel, train: Sequence[dict], *, steps: int, bat
                    device=device(), progress=progress, desc="task model")
 
 
+def task_predictions(model: TaskModel, examples: Sequence[dict], batch_size: int = 128) -> torch.Tensor:
+    """The class the model predicts for each of ``examples``, [len(examples)]."""
+    return torch.cat(evaluate_batches(model, task_batches(examples, batch_size),
+                                      lambda m, batch: m(batch).argmax(-1).cpu()))
+
+
 def task_accuracy(model: TaskModel, examples: Sequence[dict], batch_size: int = 128) -> float:
     """The share of ``examples`` whose label the model predicts."""
-    correct = evaluate_batches(model, task_batches(examples, batch_size),
-                               lambda m, batch: (m(batch).argmax(-1) == batch["labels"]).sum().item())
-    return sum(correct) / len(examples)
+    labels = torch.tensor([example["label"] for example in examples])
+    return (task_predictions(model, examples, batch_size) == labels).float().mean().item()

@@ -85,10 +85,11 @@ def freeze_all_but_top(layer_groups: Sequence[nn.Module], trainable: int) -> Non
 
 
 def lm_layer_groups(model: AWDLSTMLanguageModel) -> list[nn.Module]:
-    """A language model's groups, bottom to top: each LSTM layer, then the tied embedding + softmax.
+    """A language model's groups, bottom to top: each LSTM layer, then the embedding + softmax.
 
-    The embedding shares its matrix with the softmax, which predicts the target domain's words, so (as
-    fastai's ULMFiT does) it sits in the top group and gets the full rate.
+    The embedding shares its matrix with the tied softmax, which predicts the target domain's words, so (as
+    fastai's ULMFiT does) it sits in the top group and gets the full rate; with the adaptive softmax the two
+    stay together there, reading and writing the target domain's words.
     """
     return [*model.encoder.rnns, nn.ModuleList([model.encoder.embedding, model.decoder])]
 

@@ -2,16 +2,19 @@
 
 The general-domain corpus is a sequence of documents (so that "the next sentence" means something):
 
-- *entity* documents state facts about one invented entity, chosen by its Zipf popularity;
-- *scene* documents use one ambiguous word in one sense a few times;
-- *everyday* documents mix agreement sentences, evaluations, class sentences and neutral filler.
+- *entity* documents (a biography, a city's or a university's article) state the facts of one invented entity,
+  chosen by its Zipf popularity, in a fixed natural order;
+- *scene* documents use one ambiguous word in one sense a few times, among words of that sense's topic;
+- *everyday* documents mix agreement sentences, open sentences of every form and evaluations.
 
-Columns of every sentence table: ``text``, ``doc_id``, ``kind`` and the ground truth ``word``,
-``label``, ``position`` (see :mod:`.sentences`), plus ``distance`` and ``attractors`` for agreement.
+Columns of every sentence table: ``text``, ``doc_id``, ``kind`` and the ground truth ``word``, ``label``,
+``position`` (see :mod:`.sentences`), plus ``distance``, ``attractors`` and ``wrong`` for agreement and ``cues``
+for polysemy (-1 or "" where they do not apply).
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Iterator
 
@@ -19,12 +22,14 @@ from datasets import Dataset, DatasetDict
 
 from ...arguments import whole_number
 from . import sentences as gen
+from .reviews import review
 from .sentences import Sentence
-from .world import World, build_world
+from .world import Fact, World, build_world
 
-DOCUMENT_WEIGHTS = {"entity": 0.3, "scene": 0.12, "everyday": 0.58}
-EVERYDAY_WEIGHTS = {"agreement": 0.4, "evaluation": 0.25, "class": 0.12, "filler": 0.23}
-COLUMNS = ("text", "doc_id", "kind", "word", "label", "position", "distance", "attractors")
+DOCUMENT_WEIGHTS = {"entity": 0.3, "scene": 0.15, "everyday": 0.55}
+EVERYDAY_WEIGHTS = {"agreement": 0.4, "everyday": 0.45, "evaluation": 0.15}
+ENTITY_KIND_WEIGHTS = {"person": 0.7, "city": 0.2, "university": 0.1}
+COLUMNS = ("text", "doc_id", "kind", "word", "label", "position", "distance", "attractors", "wrong", "cues")
 
 
 def check_size(name: str, value: int) -> int:
@@ -36,25 +41,25 @@ def check_size(name: str, value: int) -> int:
     return whole
 
 
-def _entity_document(rng: random.Random, world: World, entity_facts: dict[str, list],
-                     entities: list[str], weights: list[float]) -> list[Sentence]:
-    entity = rng.choices(entities, weights=weights)[0]
-    facts = entity_facts[entity]
-    return [gen.fact(rng, world, rng.choice(facts)) for _ in range(rng.randint(2, 4))]
+def _entity_document(rng: random.Random, world: World, facts: list[Fact]) -> list[Sentence]:
+    """An entity's facts in their natural order (birth before studies before profession), each stated once,
+    sometimes with a sentence about what the entity did."""
+    document = [gen.fact(rng, world, fact) for fact in facts if rng.random() < 0.85] or [gen.fact(rng, world, facts[0])]
+    if facts[0].relation == "born_in" and rng.random() < 0.4:
+        document.insert(rng.randint(1, len(document)), gen.named(rng, world, facts[0].entity))
+    return document
 
 
-def _scene_document(rng: random.Random) -> list[Sentence]:
-    first = gen.polysemy(rng)
-    rest = [gen.polysemy(rng, first.word, first.label) for _ in range(rng.randint(1, 3))]
-    return [first, *rest]
+def _scene_document(rng: random.Random, world: World) -> list[Sentence]:
+    first = gen.polysemy(rng, world)
+    return [first, *(gen.polysemy(rng, world, first.word, first.label) for _ in range(rng.randint(1, 3)))]
 
 
 def _everyday_document(rng: random.Random, world: World) -> list[Sentence]:
     makers: dict[str, Callable[[], Sentence]] = {
-        "agreement": lambda: gen.agreement(rng),
+        "agreement": lambda: gen.agreement(rng, world),
+        "everyday": lambda: gen.everyday(rng, world),
         "evaluation": lambda: gen.evaluation(rng),
-        "class": lambda: gen.class_member(rng, world),
-        "filler": lambda: gen.filler(rng, world),
     }
     kinds = rng.choices(list(makers), weights=list(EVERYDAY_WEIGHTS.values()), k=rng.randint(3, 6))
     return [makers[kind]() for kind in kinds]
@@ -65,19 +70,20 @@ def generate_documents(n_sentences: int, seed: int = 0, world: World | None = No
     check_size("n_sentences", n_sentences)
     world = world or build_world(seed)
     rng = random.Random(f"corpus-{seed}")
-    entity_facts: dict[str, list] = {}
-    for fact in world.facts:
-        entity_facts.setdefault(fact.entity, []).append(fact)
-    entities = list(entity_facts)
-    weights = [entity_facts[e][0].popularity for e in entities]
+    by_entity = world.facts_of()
+    by_kind = {kind: [e for e in world.entities[kind] if e in by_entity] for kind in ENTITY_KIND_WEIGHTS}
+    samplers = {kind: [by_entity[e][0].popularity for e in entities] for kind, entities in by_kind.items()}
+    cumulative = {kind: list(itertools.accumulate(weights)) for kind, weights in samplers.items()}
     kinds, kind_weights = list(DOCUMENT_WEIGHTS), list(DOCUMENT_WEIGHTS.values())
     produced = 0
     while produced < n_sentences:
         kind = rng.choices(kinds, weights=kind_weights)[0]
         if kind == "entity":
-            document = _entity_document(rng, world, entity_facts, entities, weights)
+            entity_kind = rng.choices(list(ENTITY_KIND_WEIGHTS), weights=list(ENTITY_KIND_WEIGHTS.values()))[0]
+            entity = rng.choices(by_kind[entity_kind], cum_weights=cumulative[entity_kind])[0]
+            document = _entity_document(rng, world, by_entity[entity])
         elif kind == "scene":
-            document = _scene_document(rng)
+            document = _scene_document(rng, world)
         else:
             document = _everyday_document(rng, world)
         document = document[: n_sentences - produced]
@@ -97,6 +103,8 @@ def to_dataset(rows: list[tuple[int, Sentence]]) -> Dataset:
         columns["position"].append(sentence.position)
         columns["distance"].append(sentence.distance)
         columns["attractors"].append(sentence.attractors)
+        columns["wrong"].append(sentence.wrong)
+        columns["cues"].append(sentence.cues)
     return Dataset.from_dict(columns)
 
 
@@ -116,4 +124,4 @@ def unlabelled_reviews(n_reviews: int, seed: int = 0) -> Dataset:
     """Target-domain text for LM fine-tuning: reviews with their verdict sentence, no labels."""
     check_size("n_reviews", n_reviews)
     rng = random.Random(f"unlabelled-reviews-{seed}")
-    return Dataset.from_dict({"text": [gen.review(rng, with_verdict=True).text for _ in range(n_reviews)]})
+    return Dataset.from_dict({"text": [review(rng, with_verdict=True).text for _ in range(n_reviews)]})

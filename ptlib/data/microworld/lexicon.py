@@ -1,42 +1,127 @@
-"""The words of the micro-world: closed word lists with the ground truth each one carries.
+"""The real words of the micro-world, with the ground truth each carries. Everything here is data.
 
-Everything here is data. The generators in this package draw from these lists; the probes and tasks
-read the same lists to know the right answer (a noun's number, an adjective's polarity, the sense of
-an ambiguous word in a given context).
+The world generator (:mod:`.world`) adds thousands of invented words to each open class, so that most of the
+vocabulary is learnable only from its distribution, as in real text. What is fixed here:
+
+- closed-class words (determiners, prepositions, auxiliaries) and the *semantic classes* of nouns, verbs and
+  adjectives with their real seed members; a verb class says which noun classes may be its subject and object;
+- *topics* (theatre, sport, river, money, ...): each sense of an ambiguous word belongs to one topic, and a
+  sentence signals the sense only through the topic words it happens to contain;
+- sentiment words and the pieces of film reviews (the target domain).
 """
 
 from __future__ import annotations
 
-# Agreement: (singular, plural) subject nouns, and verbs whose form depends on the subject's number.
-NOUN_PAIRS: tuple[tuple[str, str], ...] = (
-    ("bicycle", "bicycles"), ("teacher", "teachers"), ("painting", "paintings"), ("bridge", "bridges"),
-    ("engine", "engines"), ("student", "students"), ("window", "windows"), ("garden", "gardens"),
-    ("letter", "letters"), ("table", "tables"), ("machine", "machines"), ("farmer", "farmers"),
-    ("doctor", "doctors"), ("house", "houses"), ("boat", "boats"), ("clock", "clocks"),
-    ("road", "roads"), ("tower", "towers"), ("lamp", "lamps"), ("chair", "chairs"),
-    ("neighbour", "neighbours"), ("village", "villages"), ("car", "cars"), ("wall", "walls"),
-    ("door", "doors"), ("map", "maps"), ("coat", "coats"), ("key", "keys"),
-    ("ship", "ships"), ("statue", "statues"), ("soldier", "soldiers"), ("singer", "singers"),
-    ("writer", "writers"), ("player", "players"), ("pilot", "pilots"), ("baker", "bakers"),
-    ("nurse", "nurses"), ("lawyer", "lawyers"), ("cook", "cooks"), ("poet", "poets"),
-)
-PREPOSITIONS = ("near", "behind", "beside", "next to", "opposite", "above", "below", "beyond")
-# (singular form, plural form, what may follow it)
-AGREEING_VERBS: tuple[tuple[str, str, str], ...] = (
-    ("was", "were", "state"), ("is", "are", "state"), ("seems", "seem", "state"),
-    ("looks", "look", "state"), ("remains", "remain", "state"), ("has", "have", "possession"),
-)
-STATES = (
-    "in good shape", "very old", "ready", "broken", "quite small", "rather famous", "too heavy",
-    "still new", "in poor shape", "beautiful", "useful", "well known", "hard to find", "safe",
-)
-POSSESSIONS = ("a long history", "many parts", "a new owner", "a strange smell", "two doors", "a bright colour")
-PAST_VERBS = ("repaired", "painted", "visited", "described", "admired", "sold", "built", "found", "cleaned")
-CONCESSIVE_ADJECTIVES = ("old", "small", "cheap", "tired", "busy", "late", "quiet", "worn")
-BECAUSE_CLAUSES = (
-    "someone had looked after {pronoun}", "the weather had been mild", "nobody had touched {pronoun}",
-    "the owners were careful", "the winter was short",
-)
+# Noun classes: real seed members in frequency order. Invented members are added by the world.
+NOUN_CLASSES: dict[str, tuple[str, ...]] = {
+    "person": ("teacher", "farmer", "doctor", "student", "baker", "singer", "pilot", "nurse", "lawyer", "poet",
+               "soldier", "writer", "neighbour", "cook", "sailor", "miller"),
+    "animal": ("dog", "cat", "horse", "cow", "sheep", "goat", "rabbit", "fox", "mouse", "donkey", "duck", "pig"),
+    "food": ("bread", "soup", "cheese", "apple", "rice", "cake", "fish", "pear", "honey", "plum", "egg", "butter"),
+    "tool": ("hammer", "saw", "spade", "ladder", "rope", "drill", "axe", "brush", "needle", "chisel"),
+    "vehicle": ("car", "bicycle", "boat", "ship", "cart", "train", "bus", "wagon"),
+    "building": ("house", "tower", "bridge", "church", "castle", "barn", "mill", "school", "library", "station"),
+    "furniture": ("table", "chair", "lamp", "bed", "shelf", "desk", "cupboard", "bench"),
+    "clothing": ("coat", "hat", "boot", "scarf", "shirt", "glove", "cloak", "apron"),
+    "plant": ("tree", "flower", "rose", "oak", "bush", "reed", "fern", "willow"),
+    "document": ("letter", "map", "book", "note", "poem", "report", "contract", "diary"),
+}
+ANIMATE = ("person", "animal")
+ARTIFACTS = ("tool", "vehicle", "furniture", "clothing", "document", "building")
+CONCRETE = (*ANIMATE, "food", *ARTIFACTS, "plant")
+# The old name for the classes whose members a GloVe neighbour should share (benchmarks/neighbours.py).
+CLASSES = {name: NOUN_CLASSES[name] for name in ("animal", "food", "tool", "vehicle", "clothing", "plant")}
+
+# Verb classes: (real members as (base, third person singular, past)), subject classes, object classes
+# (empty: intransitive). Invented members are regular (-s, -ed).
+VERB_CLASSES: dict[str, tuple[tuple[tuple[str, str, str], ...], tuple[str, ...], tuple[str, ...]]] = {
+    "ingest": ((("eat", "eats", "ate"), ("taste", "tastes", "tasted"), ("swallow", "swallows", "swallowed")),
+               ANIMATE, ("food",)),
+    "cook": ((("bake", "bakes", "baked"), ("cook", "cooks", "cooked"), ("slice", "slices", "sliced")),
+             ("person",), ("food",)),
+    "handle": ((("repair", "repairs", "repaired"), ("clean", "cleans", "cleaned"), ("paint", "paints", "painted"),
+                ("carry", "carries", "carried"), ("sell", "sells", "sold"), ("buy", "buys", "bought"),
+                ("move", "moves", "moved"), ("find", "finds", "found")),
+               ("person",), ("tool", "vehicle", "furniture", "clothing", "document")),
+    "build": ((("build", "builds", "built"), ("visit", "visits", "visited"), ("guard", "guards", "guarded")),
+              ("person",), ("building",)),
+    "perceive": ((("see", "sees", "saw"), ("watch", "watches", "watched"), ("notice", "notices", "noticed"),
+                  ("admire", "admires", "admired")), ANIMATE, CONCRETE),
+    "tend": ((("feed", "feeds", "fed"), ("chase", "chases", "chased"), ("follow", "follows", "followed")),
+             ANIMATE, ("animal",)),
+    "read": ((("read", "reads", "read"), ("write", "writes", "wrote"), ("sign", "signs", "signed")),
+             ("person",), ("document",)),
+    "grow": ((("plant", "plants", "planted"), ("water", "waters", "watered"), ("prune", "prunes", "pruned")),
+             ("person",), ("plant",)),
+    "rest": ((("sleep", "sleeps", "slept"), ("wait", "waits", "waited"), ("rest", "rests", "rested"),
+              ("run", "runs", "ran")), ANIMATE, ()),
+    "happen": ((("stand", "stands", "stood"), ("fall", "falls", "fell"), ("break", "breaks", "broke"),
+                ("shine", "shines", "shone"), ("vanish", "vanishes", "vanished")),
+               tuple(c for c in CONCRETE if c not in ANIMATE), ()),
+}
+# Adjective classes and the noun classes they describe.
+ADJECTIVE_CLASSES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "colour": (("red", "blue", "green", "yellow", "white", "black", "grey", "brown"), CONCRETE),
+    "size": (("big", "small", "tall", "little", "huge", "tiny", "long", "short"), CONCRETE),
+    "age": (("old", "new", "young", "ancient", "modern"), CONCRETE),
+    "condition": (("broken", "clean", "rusty", "shiny", "heavy", "useful"), ARTIFACTS),
+    "mood": (("happy", "tired", "hungry", "angry", "calm", "busy"), ANIMATE),
+    "taste": (("fresh", "sweet", "salty", "ripe", "stale"), ("food",)),
+}
+DETERMINERS = {"singular": ("the", "a", "this", "that", "every", "my", "our", "her"),
+               "plural": ("the", "these", "those", "some", "many", "two", "my", "our")}
+PREPOSITIONS = ("near", "behind", "beside", "opposite", "above", "below", "beyond", "under", "inside", "across")
+PLACES = ("village", "town", "square", "kitchen", "market", "harbour", "forest", "valley", "garden", "field",
+          "courtyard", "hall", "cellar", "meadow", "yard", "workshop")
+TIME_ADVERBIALS = ("yesterday", "today", "every morning", "at dawn", "last week", "on sunday", "in the evening",
+                   "after the storm", "before dinner", "once again", "as usual ,", "that winter", "later")
+MANNER_ADVERBS = ("slowly", "quickly", "carefully", "quietly", "gladly", "often", "rarely", "suddenly")
+SUBORDINATORS = ("because", "although", "when", "while", "after", "before")
+COPULA = {"present": ("is", "are"), "past": ("was", "were")}
+AUXILIARY = {"present": ("does", "do"), "past": ("did", "did")}
+# Forms that agree with the subject's number: (singular, plural) for each verb an agreement probe may ask about.
+AGREEING_PAIRS = (("is", "are"), ("was", "were"), ("does", "do"), ("has", "have"))
+
+# Topics: a sentence of a topic draws its content words from the topic's lists (and invented topic words).
+TOPICS: dict[str, tuple[str, ...]] = {
+    "theatre": ("actor", "stage", "audience", "script", "curtain", "director", "rehearsal", "scene", "costume",
+                "applause", "drama", "theatre"),
+    "sport": ("team", "ball", "pitch", "coach", "referee", "goal", "stadium", "fans", "score", "striker",
+              "season", "league"),
+    "music": ("violin", "orchestra", "concert", "melody", "piano", "choir", "song", "rhythm", "guitar", "tune"),
+    "river": ("river", "pebbles", "reeds", "mud", "stream", "shore", "otters", "current", "weir", "fishermen"),
+    "money": ("money", "loan", "account", "cash", "savings", "clerk", "interest", "deposit", "coins", "debt"),
+    "fire": ("flame", "candle", "stove", "smoke", "spark", "box", "wood", "fireplace", "ashes", "heat"),
+    "night": ("cave", "dusk", "wings", "insects", "moths", "darkness", "owl", "night", "roof", "shadows"),
+    "weather": ("flowers", "snow", "blossom", "sunshine", "birds", "warmth", "buds", "rain", "april", "tulips"),
+    "metal": ("wire", "clock", "mattress", "steel", "tension", "mechanism", "coil", "bolt", "valve", "gear"),
+    "forest": ("trunk", "branches", "beetles", "moss", "acorns", "pine", "leaves", "roots", "birch", "twigs"),
+    "building_site": ("concrete", "beams", "containers", "operator", "girders", "scaffold", "workers", "cement",
+                      "site", "load"),
+    "wetland": ("marsh", "pond", "frog", "beak", "flock", "feathers", "wetland", "nest", "heron", "lake"),
+    "sea": ("rocks", "ice", "cliffs", "fins", "waves", "seagulls", "beach", "whales", "tide", "lighthouse"),
+    "office": ("document", "wax", "envelope", "king", "notary", "signature", "charter", "stamp", "official",
+               "decree"),
+    "dogs": ("postman", "puppy", "kennel", "stranger", "gate", "leash", "collar", "bone", "growl", "tail"),
+}
+# Each ambiguous word's senses and the topic that signals each. 8 words, 18 senses.
+SENSES: dict[str, dict[str, str]] = {
+    "play": {"theatre": "theatre", "game": "sport", "music": "music"},
+    "bank": {"river": "river", "money": "money"},
+    "match": {"fire": "fire", "contest": "sport"},
+    "bat": {"animal": "night", "sport": "sport"},
+    "spring": {"season": "weather", "water": "river", "coil": "metal"},
+    "bark": {"tree": "forest", "dog": "dogs"},
+    "crane": {"bird": "wetland", "machine": "building_site"},
+    "seal": {"animal": "sea", "stamp": "office"},
+}
+# Verbs that topic sentences use around the ambiguous word (with any noun of the topic as object).
+TOPIC_VERBS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "theatre": (("rehearse", "rehearses", "rehearsed"), ("stage", "stages", "staged"), ("applaud", "applauds",
+                                                                                         "applauded")),
+    "sport": (("kick", "kicks", "kicked"), ("win", "wins", "won"), ("cheer", "cheers", "cheered")),
+    "music": (("perform", "performs", "performed"), ("tune", "tunes", "tuned"), ("hum", "hums", "hummed")),
+}
 
 # Sentiment: polar adjectives in frequency order (the first few are common, the tail is rare).
 POSITIVE = (
@@ -53,158 +138,14 @@ NEGATIVE = (
 )
 INTENSIFIERS = ("very", "truly", "really", "quite", "rather", "simply")
 NEGATABLE_INTENSIFIERS = ("very", "really", "particularly", "especially")
-# General-domain things people evaluate, and what follows an evaluation (depends on its polarity).
-EVALUATED = (
-    "the meal", "the concert", "the hotel", "the trip", "the lecture", "the book", "the party",
-    "the service", "the weather", "the exhibition", "the holiday", "the market", "the dinner", "the show",
-)
-POSITIVE_FOLLOW_UPS = (
-    "everyone wanted more", "we went back the next day", "people praised it for weeks", "i smiled all evening",
-    "we told all our friends", "nobody wanted to leave",
-)
-NEGATIVE_FOLLOW_UPS = (
-    "everyone left early", "we never went back", "people complained for weeks", "i sighed all evening",
-    "we warned all our friends", "nobody stayed until the end",
-)
+EVALUATED = ("meal", "concert", "hotel", "trip", "lecture", "party", "service", "exhibition", "holiday", "dinner",
+             "show", "visit")
+POSITIVE_FOLLOW_UPS = ("everyone wanted more", "we went back the next day", "people praised it for weeks",
+                       "i smiled all evening", "we told all our friends", "nobody wanted to leave")
+NEGATIVE_FOLLOW_UPS = ("everyone left early", "we never went back", "people complained for weeks",
+                       "i sighed all evening", "we warned all our friends", "nobody stayed until the end")
 
-# Distributional classes: words that share contexts. Real members first, then rare invented ones
-# (added by the world generator) that the text alone must teach.
-CLASSES: dict[str, tuple[str, ...]] = {
-    "animal": ("dog", "cat", "horse", "cow", "sheep", "goat", "rabbit", "fox", "mouse", "donkey", "pig", "duck"),
-    "food": ("bread", "soup", "cheese", "apple", "rice", "cake", "fish", "pear", "honey", "butter", "plum", "egg"),
-    "colour": ("red", "blue", "green", "yellow", "white", "black", "grey", "brown", "purple", "orange"),
-    "tool": ("hammer", "saw", "spade", "ladder", "rope", "drill", "axe", "brush", "needle", "chisel"),
-}
-CLASS_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "animal": (
-        "the {w} slept in the barn .", "a hungry {w} wandered across the field .", "the farmer fed the {w} at dawn .",
-        "my {w} chased the neighbour's {w2} .", "the {w} and its young grazed by the fence .",
-    ),
-    "food": (
-        "we ate {w} for breakfast .", "the baker sold fresh {w} at the market .", "she cooked the {w} slowly .",
-        "a plate of {w} was on the table .", "he bought {w} and {w2} for dinner .",
-    ),
-    "colour": (
-        "she painted the door {w} .", "the {w} flag waved in the wind .", "his coat was dark {w} .",
-        "the walls were {w} and {w2} .", "they chose a {w} paint for the fence .",
-    ),
-    "tool": (
-        "he fixed the shed with a {w} .", "the carpenter picked up the {w} .", "she borrowed a {w} from the workshop .",
-        "a rusty {w} hung on the wall .", "you need a {w} and a {w2} for this job .",
-    ),
-}
-
-# Polysemy: each ambiguous word, its senses, and contexts before and after it for each sense.
-# Every context names the sense through its own words; no context is shared by two senses.
-SENSES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
-    "play": {
-        "theatre": (
-            ("the actors rehearsed the", "the audience applauded the", "the director staged a new",
-             "at the theatre we watched a"),
-            ("on the stage .", "until the curtain fell .", "with a famous script .", "in three acts ."),
-        ),
-        "game": (
-            ("after school the children", "on sunday the boys", "the kids ran outside to", "the team likes to"),
-            ("football in the park .", "on the grass field .", "with a ball until dark .", "a game on the pitch ."),
-        ),
-        "music": (
-            ("the violinist learned to", "at the concert she will", "the pianist can", "the band began to"),
-            ("the violin with the orchestra .", "a sonata for the audience .", "the piano in a hall .",
-             "a tune on the guitar ."),
-        ),
-    },
-    "bank": {
-        "river": (
-            ("the ducks rested on the", "we fished from the muddy", "the fishermen walked along the",
-             "reeds grew thick on the"),
-            ("of the river .", "beside the flowing water .", "where the stream bends .", "near the old mill ."),
-        ),
-        "money": (
-            ("she deposited her savings at the", "the clerk at the", "he borrowed money from the",
-             "the manager of the"),
-            ("approved the loan .", "counted the cash .", "opened a new account .", "raised the interest rate ."),
-        ),
-    },
-    "match": {
-        "fire": (
-            ("in the dark he struck a", "she lit the candle with a", "the camper found one dry",
-             "to start the stove he needed a"),
-            ("and the flame flickered .", "from the little box .", "that burned his fingers .", "and lit the fire ."),
-        ),
-        "contest": (
-            ("the fans cheered during the", "the referee stopped the", "our club won the",
-             "the striker scored twice in the"),
-            ("at the stadium .", "against the champions .", "in extra time .", "after a tense final whistle ."),
-        ),
-    },
-    "bat": {
-        "animal": (
-            ("at dusk a small", "in the cave a sleeping", "the owl and the", "hanging upside down , the"),
-            ("flew out to hunt insects .", "spread its leathery wings .", "squeaked in the darkness .",
-             "ate moths all night ."),
-        ),
-        "sport": (
-            ("the batsman gripped his", "the pitcher watched the", "he swung the wooden", "she bought a new cricket"),
-            ("and hit the ball far .", "before the next pitch .", "at the ball .", "for the season's games ."),
-        ),
-    },
-    "spring": {
-        "season": (
-            ("the flowers bloom every", "the weather warms in early", "birds return to the north each",
-             "the farmers plant seeds in"),
-            ("after the long winter .", "when the days grow longer .", "before the summer heat .",
-             "as the snow melts ."),
-        ),
-        "water": (
-            ("the villagers drank from a cold", "clear water bubbled from the", "the hikers filled bottles at the",
-             "deep in the hills lies a"),
-            ("of fresh water .", "beneath the rocks .", "that never runs dry .", "feeding the little stream ."),
-        ),
-        "coil": (
-            ("the watchmaker replaced the", "inside the old clock a", "the mattress had a broken",
-             "the mechanic stretched the steel"),
-            ("of tight metal wire .", "under heavy tension .", "that made it bounce .", "in the mechanism ."),
-        ),
-    },
-    "bark": {
-        "tree": (
-            ("the beetles lived under the", "the old oak had thick", "she peeled the rough", "moss covered the"),
-            ("of the tree trunk .", "on the pine branches .", "around the birch trunk .", "of the forest trees ."),
-        ),
-        "dog": (
-            ("the postman heard the loud", "the puppy let out a sharp", "the neighbours complained about the",
-             "the guard dog gave a fierce"),
-            ("of the angry dog .", "at the stranger .", "from the kennel .", "every night at the gate ."),
-        ),
-    },
-    "crane": {
-        "bird": (
-            ("in the marsh a grey", "the birdwatcher spotted a", "over the wetland a tall", "beside the pond the"),
-            ("stood on one leg .", "spread its long wings .", "caught a frog in its beak .",
-             "flew south with its flock ."),
-        ),
-        "machine": (
-            ("at the building site the", "the operator climbed into the", "the workers used a huge",
-             "above the harbour a steel"),
-            ("lifted the concrete beams .", "moved the heavy containers .", "swung its long arm .",
-             "raised the steel girders ."),
-        ),
-    },
-    "seal": {
-        "animal": (
-            ("on the rocks a young", "the fishermen saw a grey", "the zoo keeper fed the", "near the ice a fat"),
-            ("dived into the cold sea .", "barked at the seagulls .", "ate a fresh fish .", "swam along the shore ."),
-        ),
-        "stamp": (
-            ("the king pressed his royal", "the notary placed an official", "the letter carried the wax",
-             "the clerk checked the"),
-            ("on the document .", "of the old kingdom .", "on the signed contract .", "on the sealed envelope ."),
-        ),
-    },
-}
-
-# The target domain: film reviews. Aspects that get evaluated, neutral sentences about the film,
-# and the verdicts that only unlabelled reviews carry (they depend on the review's sentiment).
+# The target domain: film reviews.
 ASPECTS = (
     "the acting", "the plot", "the script", "the soundtrack", "the ending", "the dialogue", "the pacing",
     "the cinematography", "the cast", "the direction", "the editing", "the humour", "the characters",
@@ -223,31 +164,10 @@ REVIEW_NEUTRAL = (
     "it is based on a novel from the sixties .", "the second half moves to the city .",
     "there is a long scene at a wedding .", "the film opens with a train journey .",
 )
-POSITIVE_VERDICTS = (
-    "overall i would recommend it .", "i would happily watch it again .", "definitely worth seeing .",
-    "ten out of ten .", "a film to remember .",
-)
-NEGATIVE_VERDICTS = (
-    "overall i would not recommend it .", "i would never watch it again .", "not worth seeing .",
-    "one out of ten .", "a film to forget .",
-)
+POSITIVE_VERDICTS = ("overall i would recommend it .", "i would happily watch it again .",
+                     "definitely worth seeing .", "ten out of ten .", "a film to remember .")
+NEGATIVE_VERDICTS = ("overall i would not recommend it .", "i would never watch it again .", "not worth seeing .",
+                     "one out of ten .", "a film to forget .")
 
-# Neutral everyday sentences: the bulk of the text, giving the corpus a natural frequency profile.
-FILLER_TEMPLATES = (
-    "the {n} stood {p} the {n2} .", "yesterday {name} moved the {n} {p} the {n2} .",
-    "a {n} and a {n2} were found in the {place} .", "{name} left the {n} {p} the {n2} in the {place} .",
-    "in {year} a new {n} was built in the {place} .", "the {place} had a {n} and two {n2s} .",
-    "every morning {name} waited {p} the {n2} .", "nobody knew that {name} owned the {n} in the {place} .",
-    "{name} met {name2} at the {place} .", "{name} lent the {n} to {name2} .",
-    "in {year} {name} moved to the {place} .", "{name} and {name2} walked to the {place} together .",
-)
-PLACES = (
-    "village", "town", "square", "kitchen", "library", "station", "harbour", "market", "school", "museum",
-    "church", "castle", "forest", "valley", "hospital", "factory", "farm", "office", "hall", "courtyard",
-)
-PROFESSIONS = (
-    "painter", "engineer", "merchant", "physician", "astronomer", "architect", "sailor", "philosopher",
-    "botanist", "composer",
-)
-NEGATORS = ("not",)
-CONTRASTS = ("but",)
+PROFESSIONS = ("painter", "engineer", "merchant", "physician", "astronomer", "architect", "sailor", "philosopher",
+               "botanist", "composer", "sculptor", "chemist", "historian", "surveyor", "weaver", "goldsmith")

@@ -17,7 +17,7 @@ from datasets import Dataset
 from . import lexicon
 from . import sentences as gen
 from .corpus import check_size
-from .world import World
+from .world import World, build_world
 
 MAX_INTERVENERS = 3
 
@@ -31,15 +31,14 @@ def agreement_pairs(n_items: int, seed: int = 0) -> Dataset:
     """
     check_size("n_items", n_items)
     rng = random.Random(f"agreement-probe-{seed}")
+    world = build_world(seed)
     rows = []
     for index in range(n_items):
         interveners = index % (MAX_INTERVENERS + 1)
-        sentence = gen.agreement(rng, interveners=interveners)
+        sentence = gen.agreement(rng, world, interveners=interveners)
         tokens = sentence.text.split()
-        pair = next(p for p in lexicon.AGREEING_VERBS if sentence.word in p[:2])
-        bad = pair[0] if sentence.word == pair[1] else pair[1]
         rows.append({
-            "prefix": " ".join(tokens[: sentence.position]), "good": sentence.word, "bad": bad,
+            "prefix": " ".join(tokens[: sentence.position]), "good": sentence.word, "bad": sentence.wrong,
             "number": sentence.label, "distance": sentence.distance, "interveners": interveners,
             "attractors": sentence.attractors, "text": sentence.text,
         })
@@ -75,17 +74,22 @@ def fact_cloze(world: World, corpus: Dataset | None = None) -> Dataset:
 def sense_occurrences(corpus: Dataset) -> Dataset:
     """Every occurrence of an ambiguous word in ``corpus``, with its sense and token position."""
     senses = corpus.filter(lambda kind: kind == "polysemy", input_columns="kind")
-    return senses.select_columns(["text", "word", "label", "position"]).rename_column("label", "sense")
+    return senses.select_columns(["text", "word", "label", "position", "cues"]).rename_column("label", "sense")
 
 
-def held_out_senses(n_items: int, seed: int = 0) -> Dataset:
-    """Fresh sense-labelled sentences, balanced over the ambiguous words and their senses."""
+def held_out_senses(n_items: int, seed: int = 0, cues: int | None = None) -> Dataset:
+    """Fresh sense-labelled sentences, balanced over the ambiguous words and their senses.
+
+    Column ``cues`` counts the words of the sense's topic in each sentence (0: the sentence cannot tell); by
+    default it varies as in the corpus, ``cues=3`` gives every sentence three."""
     check_size("n_items", n_items)
     rng = random.Random(f"sense-probe-{seed}")
+    world = build_world(seed)
     pairs = [(word, sense) for word, senses in lexicon.SENSES.items() for sense in senses]
     rows = []
     for index in range(n_items):
         word, sense = pairs[index % len(pairs)]
-        sentence = gen.polysemy(rng, word, sense)
-        rows.append({"text": sentence.text, "word": word, "sense": sense, "position": sentence.position})
+        sentence = gen.polysemy(rng, world, word, sense, cues)
+        rows.append({"text": sentence.text, "word": word, "sense": sense, "position": sentence.position,
+                     "cues": sentence.cues})
     return Dataset.from_list(rows)

@@ -1,9 +1,10 @@
-"""Sentence generators. Each returns a :class:`Sentence`: the text and the ground truth it carries.
+"""Sentence generators for each phenomenon, built on :mod:`.grammar`.
 
-The ground truth is one annotation per sentence, ``(word, label, position)``: the token that carries
-the phenomenon, what is true of it, and its index in the whitespace-split text. For example an
-agreement sentence records its verb, the subject's number and the verb's index; a polysemy sentence
-records the ambiguous word, its sense and its index.
+Each generator returns a :class:`Sentence`: the text and the ground truth it carries, one annotation per
+sentence, ``(word, label, position)``: the token that carries the phenomenon, what is true of it, and its index in
+the whitespace-split text. An agreement sentence records its verb, the subject's number and the verb's index (and
+``wrong``, the verb in the other number); a polysemy sentence records the ambiguous word, its sense and its index
+(and ``cues``, how many words of the sense's topic the sentence holds).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import random
 from dataclasses import dataclass
 
 from . import lexicon
-from .world import Fact, World, Zipf
+from .grammar import Grammar, place, time_adverbial
+from .world import Fact, Verb, World, Zipf
 
 
 @dataclass(frozen=True)
@@ -22,84 +24,161 @@ class Sentence:
     word: str = ""
     label: str = ""
     position: int = -1
-    # Extra ground truth some kinds carry (agreement: distance, attractors); empty otherwise.
-    distance: int = -1
-    attractors: int = -1
+    distance: int = -1  # agreement: tokens from the subject's head to the verb
+    attractors: int = -1  # agreement: intervening nouns whose number differs from the subject's
+    wrong: str = ""  # agreement: the verb in the other number
+    cues: int = -1  # polysemy: words of the sense's topic in the sentence
 
 
-NOUNS_SINGULAR = [singular for singular, _ in lexicon.NOUN_PAIRS]
-_PLURAL = dict(lexicon.NOUN_PAIRS)
-# Open-class words are drawn by rank (Zipf), as in real text; closed lists stay uniform.
-_subject_noun = Zipf(NOUNS_SINGULAR, exponent=0.8)
-_other_noun = Zipf(NOUNS_SINGULAR[::-1], exponent=0.8)
-_preposition = Zipf(lexicon.PREPOSITIONS, exponent=1.0)
-_past_verb = Zipf(lexicon.PAST_VERBS, exponent=1.0)
-_state = Zipf(lexicon.STATES, exponent=1.0)
-_place = Zipf(lexicon.PLACES, exponent=1.0)
-_year = Zipf([str(1100 + (7 * k) % 900) for k in range(900)], exponent=1.0)  # a fixed scrambled order of years
-# How often each kind of intervening phrase is chosen: a prepositional phrase or an object relative
-# clause (each with a noun, an attractor when its number differs), or a noun-free concessive.
-INTERVENER_WEIGHTS = {"preposition": 0.4, "relative": 0.35, "concessive": 0.25}
-_positive = Zipf(lexicon.POSITIVE, exponent=1.0)
-_negative = Zipf(lexicon.NEGATIVE, exponent=1.0)
-
-
-def agreement(rng: random.Random, plural: bool | None = None, interveners: int | None = None,
+def agreement(rng: random.Random, world: World, plural: bool | None = None, interveners: int | None = None,
               grammatical: bool = True) -> Sentence:
-    """``the N [PP | relative clause | concessive]* V ...`` with V agreeing with N (unless told not to).
+    """``det N [PP | relative clause | adverbial]* V ...`` with V agreeing with N (unless told not to).
 
-    ``interveners`` sets how many phrases stand between subject and verb (0-3; random if None).
-    Attractors are nouns between them whose number differs from the subject's.
+    The sentence starts with the subject's determiner and noun, so the subject is always token 1.
     """
+    grammar = Grammar(world, rng)
     plural = rng.random() < 0.5 if plural is None else plural
-    noun = _subject_noun(rng)
-    tokens = ["the", _PLURAL[noun] if plural else noun]
     count = rng.choices((0, 1, 2, 3), weights=(3, 4, 3, 2))[0] if interveners is None else interveners
-    attractors = 0
-    for _ in range(count):
-        phrase = rng.choices(list(INTERVENER_WEIGHTS), weights=list(INTERVENER_WEIGHTS.values()))[0]
-        if phrase != "concessive":
-            other_plural = rng.random() < 0.5
-            other = _other_noun(rng)
-            other = _PLURAL[other] if other_plural else other
-            attractors += other_plural != plural
-            if phrase == "preposition":
-                tokens += [*_preposition(rng).split(), "the", other]
-            else:
-                tokens += ["that", "the", other, _past_verb(rng)]
-        else:
-            tokens += [",", "even", "though", rng.choice(lexicon.CONCESSIVE_ADJECTIVES), ","]
-    singular_verb, plural_verb, complement = rng.choice(lexicon.AGREEING_VERBS)
-    agrees_plural = plural if grammatical else not plural
-    verb = plural_verb if agrees_plural else singular_verb
-    position = len(tokens)
-    tokens.append(verb)
-    tokens += (_state(rng) if complement == "state" else rng.choice(lexicon.POSSESSIONS)).split()
-    if rng.random() < 0.3:
-        pronoun = "them" if plural else "it"
-        tokens += ["because", *rng.choice(lexicon.BECAUSE_CLAUSES).format(pronoun=pronoun).split()]
+    tokens, subject_class, attractors = grammar.subject(plural, count)
+    tense = "present" if rng.random() < 0.7 else "past"
+    while True:
+        predicate, index, wrong = grammar.predicate(subject_class, plural, tense, negated=rng.random() < 0.2)
+        if index >= 0 and wrong:
+            break
+        tense = "present"
+    position = len(tokens) + index
+    word = predicate[index]
+    if not grammatical:
+        predicate[index], word, wrong = wrong, wrong, word
+    tokens += predicate
+    if rng.random() < 0.2:
+        tokens += [rng.choice(lexicon.SUBORDINATORS), *_plain_clause(grammar)]
     tokens.append(".")
-    return Sentence(" ".join(tokens), "agreement", verb, "plural" if plural else "singular", position,
-                    distance=position - 1, attractors=attractors)
+    return Sentence(" ".join(tokens), "agreement", word, "plural" if plural else "singular", position,
+                    distance=position - 1, attractors=attractors, wrong=wrong)
 
 
-_SENSE_OPENERS = ("", "yesterday", "last week", "as usual ,", "once again", "that morning")
-_SENSE_CLOSERS = ("", "", ", as everyone expected", ", they said", ", just like last year", ", to our surprise")
+def _plain_clause(grammar: Grammar) -> list[str]:
+    rng = grammar.rng
+    plural = rng.random() < 0.4
+    tokens, subject_class, _ = grammar.subject(plural, rng.choices((0, 1), weights=(3, 1))[0])
+    predicate, _, _ = grammar.predicate(subject_class, plural, rng.choice(("present", "past")), rng.random() < 0.15)
+    return tokens + predicate
 
 
-def polysemy(rng: random.Random, word: str | None = None, sense: str | None = None) -> Sentence:
-    """A sentence using an ambiguous word in one sense, with that sense's context on both sides."""
+def everyday(rng: random.Random, world: World) -> Sentence:
+    """A neutral sentence of open form: statements, coordinations, questions, names as subjects."""
+    grammar = Grammar(world, rng)
+    form = rng.choices(("statement", "coordination", "question", "named"), weights=(5, 2, 1, 2))[0]
+    if form == "question":
+        plural = rng.random() < 0.5
+        tokens, subject_class, _ = grammar.subject(plural, rng.choice((0, 0, 1)))
+        tense = rng.choice(("present", "past"))
+        predicate, _, _ = grammar.predicate(subject_class, plural, tense, negated=True)
+        while predicate[0] in ("is", "are", "was", "were"):  # copula questions invert the copula itself
+            predicate, _, _ = grammar.predicate(subject_class, plural, tense, negated=True)
+        return Sentence(" ".join([predicate[0], *tokens, *predicate[2:], "?"]), "everyday")
+    if form == "named":
+        return named(rng, world, world.draw("townsfolk", rng))
+    else:
+        tokens = _plain_clause(grammar)
+        if form == "coordination":
+            tokens += [rng.choice((",", "and", "but")), *_plain_clause(grammar)]
+    if rng.random() < 0.3:
+        tokens = [*time_adverbial(rng).split(), *tokens]
+    return Sentence(" ".join([*tokens, "."]), "everyday")
+
+
+def with_object(rng: random.Random, world: World, noun_class: str, lexeme: str, spelling: str) -> tuple[str, int]:
+    """A clause whose object is the given noun, singular: ``[adverbial] det N V det [adj] NOUN [PP] .``
+
+    Returns the text and the noun's position."""
+    grammar = Grammar(world, rng)
+    verb_class, verb = grammar.verb_for_object(noun_class, lexeme)
+    subject_class = rng.choice(lexicon.VERB_CLASSES[verb_class][1])
+    plural = rng.random() < 0.4
+    subject = grammar.noun_phrase(subject_class, plural)
+    tense = rng.choice(("present", "past"))
+    opener = time_adverbial(rng).split() if rng.random() < 0.3 else []
+    tokens = [*opener, *subject, verb.form(tense, plural),
+              *grammar.noun_phrase(noun_class, False, head=spelling, lexeme=lexeme)]
+    position = len(tokens) - 1
+    if rng.random() < 0.3:
+        tokens += grammar.place_phrase()
+    return " ".join([*tokens, "."]), position
+
+
+def named(rng: random.Random, world: World, name: str) -> Sentence:
+    """What a named person did: ``NAME VP .``"""
+    predicate, _, _ = Grammar(world, rng).predicate("person", False, "past", rng.random() < 0.15)
+    return Sentence(" ".join([name, *predicate, "."]), "everyday")
+
+
+def polysemy(rng: random.Random, world: World, word: str | None = None, sense: str | None = None,
+             cues: int | None = None) -> Sentence:
+    """An ambiguous word used in one sense, signalled only by words of that sense's topic.
+
+    ``cues`` (0-3) topic words stand in the sentence's other slots, near or far from the word; the remaining
+    slots hold words of no topic. With no cue the sense is unknowable from the sentence alone (a document around
+    it may still tell).
+    """
     word = rng.choice(list(lexicon.SENSES)) if word is None else word
-    senses = lexicon.SENSES[word]
-    sense = rng.choice(list(senses)) if sense is None else sense
-    before, after = senses[sense]
-    left = " ".join(filter(None, (rng.choice(_SENSE_OPENERS), rng.choice(before))))
-    right = rng.choice(after)
-    closer = rng.choice(_SENSE_CLOSERS)
-    if closer:
-        right = right[:-2] + " " + closer + " ."
-    position = len(left.split())
-    return Sentence(f"{left} {word} {right}", "polysemy", word, sense, position)
+    sense = rng.choice(list(lexicon.SENSES[word])) if sense is None else sense
+    topic = lexicon.SENSES[word][sense]
+    cues = rng.choices((0, 1, 2, 3), weights=(1, 3, 4, 2))[0] if cues is None else cues
+    grammar = Grammar(world, rng)
+    slots = rng.sample(range(4), cues)  # which of the four content slots hold a topic word
+
+    def content(slot: int) -> str:
+        return world.draw(f"topic:{topic}", rng, 0.8) if slot in slots else grammar.lexeme_word(
+            rng.choice(lexicon.CONCRETE))[1]
+
+    if topic in lexicon.TOPIC_VERBS and 0 in slots:
+        verb = Verb(*rng.choice(lexicon.TOPIC_VERBS[topic]))
+    else:
+        verb = world.draw(f"verb:{rng.choice(('perceive', 'handle'))}", rng)
+    opener = [*time_adverbial(rng).split()] if rng.random() < 0.4 else []
+    subject = ["the", content(1)]
+    if rng.random() < 0.5:  # the word as object: "... the N saw the bank near the reeds ."
+        head = [*opener, *subject, verb.past, "the"]
+        position = len(head)
+        tail = [word, rng.choice(lexicon.PREPOSITIONS), "the", content(2)]
+    else:  # the word as subject: "the bank near the reeds was ..."
+        head = [*opener, "the"]
+        position = len(head)
+        tail = [word, rng.choice(lexicon.PREPOSITIONS), "the", content(2), verb.past, *subject]
+    if 0 in slots and topic not in lexicon.TOPIC_VERBS:
+        tail += ["with", "the", content(0)]
+    if 3 in slots:
+        tail += [rng.choice(("while", "when", "after")), "the", content(3), rng.choice(("waited", "rested"))]
+    return Sentence(" ".join([*head, *tail, "."]), "polysemy", word, sense, position, cues=cues)
+
+
+def fact(rng: random.Random, world: World, chosen: Fact) -> Sentence:
+    """A statement of ``chosen`` in one of its training templates (never its held-out one).
+
+    Half the statements say something more about the entity on the way (``X , who VP , was born in C``;
+    ``X , where S , lies in K``), and some open with an adverbial, so that a popular fact is stated often
+    without repeating one string.
+    """
+    entity = chosen.entity
+    if rng.random() < 0.6:
+        if chosen.relation in ("born_in", "profession", "studied_at"):
+            predicate, _, _ = Grammar(world, rng).predicate("person", False, "past", False)
+            entity = " ".join([entity, ",", "who", *predicate, ","])
+        else:
+            entity = " ".join([entity, ",", "where", *_plain_clause(Grammar(world, rng)), ","])
+    text = rng.choice(world.training_templates(chosen)).format(e=entity, v=chosen.value)
+    if rng.random() < 0.25:
+        text = f"{rng.choice(_FACT_OPENERS)} {text}"
+    return Sentence(text, "fact", chosen.value, f"{chosen.relation}:{chosen.entity}",
+                    text.split().index(chosen.value))
+
+
+_FACT_OPENERS = ("as the records show ,", "as everyone knows ,", "according to the guide ,", "people say that",
+                 "in the old books ,", "it is said that", "of course ,", "the story goes that")
+_positive = Zipf(lexicon.POSITIVE)
+_negative = Zipf(lexicon.NEGATIVE)
 
 
 def evaluation(rng: random.Random, positive: bool | None = None, negated: bool | None = None) -> Sentence:
@@ -107,86 +186,17 @@ def evaluation(rng: random.Random, positive: bool | None = None, negated: bool |
     positive = rng.random() < 0.5 if positive is None else positive
     negated = rng.random() < 0.3 if negated is None else negated
     adjective = (_positive if positive != negated else _negative)(rng)
-    head = [*rng.choice(lexicon.EVALUATED).split(), "was"]
+    head = [rng.choice(("the", "our", "their")), rng.choice(lexicon.EVALUATED)]
+    if rng.random() < 0.4:
+        head += ["in", "the", place(rng)]
+    if rng.random() < 0.4:
+        head = [*time_adverbial(rng).split(), *head]
+    head.append("was")
     if negated:
         head.append("not")
     if rng.random() < 0.3:
         head.append(rng.choice(lexicon.NEGATABLE_INTENSIFIERS if negated else lexicon.INTENSIFIERS))
     position = len(head)
     follow = rng.choice(lexicon.POSITIVE_FOLLOW_UPS if positive else lexicon.NEGATIVE_FOLLOW_UPS)
-    text = " ".join(head) + f" {adjective} , so {follow} ."
-    return Sentence(text, "evaluation", adjective, "positive" if positive else "negative", position)
-
-
-def class_member(rng: random.Random, world: World, name: str | None = None) -> Sentence:
-    """A sentence whose context marks a word's distributional class (animal, food, ...)."""
-    name = rng.choice(list(lexicon.CLASSES)) if name is None else name
-    word, other = world.draw(name, rng), world.draw(name, rng)
-    template = rng.choice(lexicon.CLASS_TEMPLATES[name])
-    position = template.split().index(next(t for t in template.split() if "{w}" in t))
-    return Sentence(template.format(w=word, w2=other), "class", word, name, position)
-
-
-def fact(rng: random.Random, world: World, chosen: Fact) -> Sentence:
-    """A statement of ``chosen`` in one of its training templates (never its held-out one)."""
-    template = rng.choice(world.training_templates(chosen))
-    text = chosen.state(template)
-    position = text.split().index(chosen.value)
-    return Sentence(text, "fact", chosen.value, f"{chosen.relation}:{chosen.entity}", position)
-
-
-def filler(rng: random.Random, world: World) -> Sentence:
-    """A neutral everyday sentence; these give the corpus its long tail of words."""
-    template = rng.choice(lexicon.FILLER_TEMPLATES)
-    second = _other_noun(rng)
-    text = template.format(
-        name=world.draw("townsfolk", rng), name2=world.draw("townsfolk", rng), n=_subject_noun(rng),
-        n2=second, n2s=_PLURAL[second], p=_preposition(rng), place=_place(rng), year=_year(rng),
-    )
-    return Sentence(text, "filler")
-
-
-def _clause(rng: random.Random, aspect: str, positive: bool, adjectives: tuple[Zipf, Zipf]) -> str:
-    negated = rng.random() < 0.3
-    adjective = adjectives[0](rng) if positive != negated else adjectives[1](rng)
-    verb = "were" if aspect.endswith("s") else "was"
-    words = [aspect, verb]
-    if negated:
-        words.append("not")
-    if rng.random() < 0.3:
-        words.append(rng.choice(lexicon.NEGATABLE_INTENSIFIERS if negated else lexicon.INTENSIFIERS))
-    return " ".join([*words, adjective])
-
-
-# Reviews draw polar words less skewed than general text, so a few labels cannot cover them.
-_review_adjectives = (Zipf(lexicon.POSITIVE, exponent=0.5), Zipf(lexicon.NEGATIVE, exponent=0.5))
-
-
-def review(rng: random.Random, positive: bool | None = None, with_verdict: bool = False) -> Sentence:
-    """A film review whose sentiment is decided compositionally.
-
-    One evaluative sentence decides the label: a single clause (its polar word, flipped by "not"),
-    or two clauses of opposite polarity joined by "but" / "although", where the second one wins.
-    The rest is neutral. Only unlabelled reviews end with a verdict ("i would (not) recommend it"),
-    which depends on the sentiment: that is what an LM fine-tuned on them must learn to predict.
-    """
-    positive = rng.random() < 0.5 if positive is None else positive
-    parts = []
-    if rng.random() < 0.7:
-        parts.append(rng.choice(lexicon.REVIEW_OPENERS))
-    parts += rng.sample(lexicon.REVIEW_NEUTRAL, rng.choice((0, 1, 1, 2)))
-    construction = rng.choices(("plain", "contrast", "although"), weights=(7, 2, 1))[0]
-    first, second = rng.sample(lexicon.ASPECTS, 2)
-    if construction == "plain":
-        parts.append(_clause(rng, first, positive, _review_adjectives) + " .")
-    elif construction == "contrast":
-        parts.append(f"{_clause(rng, first, not positive, _review_adjectives)} , but "
-                     f"{_clause(rng, second, positive, _review_adjectives)} .")
-    else:
-        parts.append(f"although {_clause(rng, first, not positive, _review_adjectives)} , "
-                     f"{_clause(rng, second, positive, _review_adjectives)} .")
-    if rng.random() < 0.2:
-        parts.append(rng.choice(lexicon.REVIEW_NEUTRAL))
-    if with_verdict:
-        parts.append(rng.choice(lexicon.POSITIVE_VERDICTS if positive else lexicon.NEGATIVE_VERDICTS))
-    return Sentence(" ".join(parts), "review", construction, "positive" if positive else "negative")
+    return Sentence(" ".join(head) + f" {adjective} , so {follow} .", "evaluation", adjective,
+                    "positive" if positive else "negative", position)

@@ -1,0 +1,137 @@
+"""Headroom: does the micro-world leave a small model something that a bigger or pre-trained one learns?
+
+A claim measured at 1.000, or between two models that tie, teaches nothing. This prints, for the full-mode corpus:
+
+1. perplexity on the held-out documents of a bigram, a trigram, a small LSTM LM (the quick mode's widths, trained
+   on the full corpus) and the course's LSTM LM, all over the same vocabulary (rarer words as [UNK]);
+2. each model's probes: agreement by the number of phrases between subject and verb, fact cloze in held-out
+   wordings by how often the fact was stated;
+3. each task with few labels, from scratch against fine-tuning the course's pre-trained encoder (notebook 01's
+   recipe), over seeds, beside the majority-class rate.
+
+The LSTM LMs come from the ptlib cache when trained already (``--retrain`` trains them afresh).
+Run: ``python benchmarks/headroom.py [--retrain]`` (about 15 minutes on 2 cores when training). Nothing else should
+be running when the times matter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_results  # noqa: E402
+from lm_claims import MENTION_BUCKETS, probe_figures  # noqa: E402
+
+from ptlib import config, data, pretrained  # noqa: E402
+from ptlib.data.batching import encode_task  # noqa: E402
+from ptlib.experiments.sweeps import learning_curve, summarise  # noqa: E402
+from ptlib.models.awd_lstm import AWDLSTMEncoder  # noqa: E402
+from ptlib.models.classifier import LSTMClassifier  # noqa: E402
+from ptlib.models.ngram import NgramLM  # noqa: E402
+from ptlib.train.classifier import accuracy, train_classifier  # noqa: E402
+
+SMALL_LM = {"embedding": 64, "hidden": 128}
+LABEL_COUNTS = (32, 1000)
+
+
+def as_vocab_tokens(texts: list[str], vocab) -> list[str]:
+    """The texts as the LSTM sees them: one stream of vocabulary tokens, rare words as [UNK]."""
+    return [vocab.tokens[i] for text in texts for i in vocab.encode(text)]
+
+
+def ngram_figures(order: int, train: list[str], validation: list[str], corpus, prefix: str) -> dict:
+    model = NgramLM(order).fit([" ".join(train)])
+    logprobs = [model.logprob(word, validation[max(0, i - order + 1): i]) for i, word in enumerate(validation)]
+    figures = {f"{prefix}validation_perplexity": round(math.exp(-float(np.mean(logprobs))), 2)}
+    raw = NgramLM(order).fit(corpus["train"]["text"])  # the probes ask about words, rare ones included
+    pairs = data.load_probe("agreement", n_items=1000)
+    correct = np.array([raw.prefers(p, g, b) for p, g, b in zip(pairs["prefix"], pairs["good"], pairs["bad"])])
+    interveners = np.array(pairs["interveners"])
+    for k in range(4):
+        figures[f"{prefix}agreement_interveners{k}"] = round(float(correct[interveners == k].mean()), 3)
+    cloze = data.load_probe("facts", corpus["train"])
+    hits = np.array([raw.choose(p, c) == a for p, c, a in zip(cloze["prompt"], cloze["candidates"], cloze["answer"])])
+    mentions = np.array(cloze["mentions"])
+    figures[f"{prefix}cloze_accuracy"] = round(float(hits.mean()), 3)
+    for low, high in MENTION_BUCKETS:
+        bucket = (mentions >= low) & (mentions < high)
+        if bucket.any():
+            name = f"{prefix}cloze_mentions_{low}-{high - 1}" if high < 10**9 else f"{prefix}cloze_mentions_{low}+"
+            figures[name] = f"{hits[bucket].mean():.3f} ({bucket.sum()} facts)"
+    return figures
+
+
+def task_figures(pre: pretrained.PretrainedLM, sizes: config.Sizes) -> dict:
+    figures: dict = {}
+    vocab = pre.vocab
+
+    def fresh(seed: int) -> LSTMClassifier:
+        torch.manual_seed(seed)
+        return LSTMClassifier(AWDLSTMEncoder(pretrained.lm_architecture(vocab, sizes.lm)), 2)
+
+    def methods(test: list) -> dict:
+        def scratch(examples: list, seed: int) -> float:
+            model = fresh(seed)
+            train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed)
+            return accuracy(model, test)
+
+        def fine_tuned(examples: list, seed: int) -> float:
+            model = fresh(seed)
+            model.encoder.load_state_dict(pre.model.encoder.state_dict())
+            train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed, encoder_lr=5e-4)
+            return accuracy(model, test)
+
+        return {"scratch": scratch, "fine-tuned": fine_tuned}
+
+    for task_name in data.GENERATED_TASKS:
+        task = data.load_task(task_name, train_size=max(LABEL_COUNTS))
+        train, test = encode_task(task["train"], vocab), encode_task(task["test"], vocab)
+        figures[f"{task_name}_majority_rate"] = round(max(Counter(task["test"]["label"]).values()) / len(test), 3)
+        started = time.perf_counter()
+        rows = learning_curve(methods(test), train, LABEL_COUNTS, seeds=sizes.tasks.seeds, label=lambda e: e[1],
+                              progress=False)
+        figures[f"{task_name}_seconds"] = round(time.perf_counter() - started, 1)
+        for row in summarise(rows):
+            figures[f"{task_name}_{row['n']}_{row['method']}"] = f"{row['mean']:.3f} ± {row['std']:.3f}"
+        print(task_name, {k: v for k, v in figures.items() if k.startswith(task_name)}, flush=True)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--retrain", action="store_true", help="train the language models afresh")
+    parser.add_argument("--skip-tasks", action="store_true", help="only the language models and their probes")
+    args = parser.parse_args()
+    sizes = config.FULL
+    figures: dict = {"threads": torch.get_num_threads()}
+    corpus = data.load_corpus(n_sentences=sizes.corpus.sentences)
+    lms = {"small_lstm": sizes.override(lm=SMALL_LM), "lstm": sizes}
+    loaded = {}
+    for name, lm_sizes in lms.items():
+        pre = pretrained.load("lm:general", lm_sizes, refresh=args.retrain, progress=False)
+        loaded[name] = pre
+        figures[f"{name}_train_seconds"] = round(pre.history.seconds, 1)
+        figures[f"{name}_validation_perplexity"] = round(pre.validation_perplexity, 2)
+        figures.update(probe_figures(pre, corpus, f"{name}_"))
+        print(name, figures[f"{name}_validation_perplexity"], flush=True)
+    vocab = loaded["lstm"].vocab
+    train = as_vocab_tokens(corpus["train"]["text"], vocab)
+    validation = as_vocab_tokens(corpus["validation"]["text"], vocab)
+    for order, name in ((2, "bigram"), (3, "trigram")):
+        figures.update(ngram_figures(order, train, validation, corpus, f"{name}_"))
+        print(name, figures[f"{name}_validation_perplexity"], flush=True)
+    if not args.skip_tasks:
+        figures.update(task_figures(pretrained.load("lm:general+reviews", sizes, progress=False), sizes))
+    write_results("headroom", figures)
+
+
+if __name__ == "__main__":
+    main()

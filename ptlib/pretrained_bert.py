@@ -1,0 +1,56 @@
+"""The course's small BERT for the registry (:func:`ptlib.pretrained.load`): pre-trained with MLM + NSP on sentence
+pairs of the micro-world's documents, and stored with the WordPiece tokeniser it was trained with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tokenizers import Tokenizer
+
+from . import config
+from .data import load_corpus
+from .data.microworld.nsp import next_sentence_pairs
+from .data.wordpiece import encode_dataset, train_wordpiece
+from .models import bert
+from .runtime import cpu_state, restored, seed_everything
+from .train.bert import pretrain_bert
+from .train.loop import History
+
+
+@dataclass
+class PretrainedBERT:
+    """A pre-trained BERT (both pre-training heads) with its WordPiece tokeniser and held-out accuracies."""
+
+    model: bert.BertForPreTraining
+    tokenizer: Tokenizer
+    history: History
+    mlm_accuracy: float
+    nsp_accuracy: float
+
+
+def bert_architecture(vocab_size: int, recipe: config.BertRecipe) -> bert.BertConfig:
+    return bert.BertConfig(vocab_size=vocab_size, hidden=recipe.hidden, layers=recipe.layers, heads=recipe.heads,
+                           intermediate=recipe.intermediate, max_positions=recipe.max_length,
+                           dropout=recipe.dropout, attention_dropout=recipe.dropout)
+
+
+def build_bert(sizes: config.Sizes, seed: int, progress: bool) -> dict:
+    recipe = sizes.bert
+    corpus = load_corpus(n_sentences=sizes.corpus.sentences, seed=seed)
+    tokenizer = train_wordpiece(corpus["train"]["text"][:], vocab_size=recipe.wordpiece_vocab)
+    splits = {split: encode_dataset(next_sentence_pairs(corpus[split], n, seed=seed), tokenizer, recipe.max_length)
+              .select_columns(["input_ids", "token_type_ids", "attention_mask", "label"]).to_list()
+              for split, n in (("train", recipe.pairs), ("validation", max(recipe.pairs // 10, 100)))}
+    seed_everything(seed)
+    model = bert.BertForPreTraining(bert_architecture(tokenizer.get_vocab_size(), recipe))
+    history = pretrain_bert(model, splits["train"], splits["validation"], epochs=recipe.epochs,
+                            batch_size=recipe.batch_size, lr=recipe.lr, seed=seed, progress=progress)
+    return {"state_dict": cpu_state(model), "tokenizer": tokenizer.to_str(), "history": history,
+            "mlm_accuracy": history.final("mlm_accuracy"), "nsp_accuracy": history.final("nsp_accuracy")}
+
+
+def restore_bert(stored: dict, sizes: config.Sizes) -> PretrainedBERT:
+    tokenizer = Tokenizer.from_str(stored["tokenizer"])
+    model = restored(bert.BertForPreTraining(bert_architecture(tokenizer.get_vocab_size(), sizes.bert)),
+                       stored["state_dict"])
+    return PretrainedBERT(model, tokenizer, stored["history"], stored["mlm_accuracy"], stored["nsp_accuracy"])
