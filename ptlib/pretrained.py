@@ -35,12 +35,13 @@ from .arguments import whole_number
 from .data import course_vocab, load_corpus, review_texts, unlabelled_texts
 from .data.characters import Batcher, CharVocab
 from .data.cooccurrences import cooccurrences
+from .data.masking import MaskingRule
 from .data.microworld import WORLD_VERSION
 from .data.streams import steps_per_epoch, token_stream
 from .data.vectors import read_vectors
 from .data.vocab import Vocab
 from .models import awd_lstm, bilm
-from .pretrained_bert import build_bert, restore_bert
+from .pretrained_bert import bert_builder, restore_bert
 from .runtime import cpu_state, restored, seed_everything
 from .train.bilm import train_bilm
 from .train.glove import train_glove
@@ -216,7 +217,9 @@ MODELS: dict[str, _Entry] = {
     "lm:fine-tuned": _Entry(("corpus", "lm", "ulmfit"), _build_fine_tuned_lm, _restore_lm("fine-tuned")),
     "bilm": _Entry(("corpus", "bilm"), _build_bilm, _restore_bilm),
     "glove": _Entry(("corpus", "glove"), _build_glove, _restore_glove),
-    "bert": _Entry(("corpus", "bert"), build_bert, restore_bert),
+    "bert": _Entry(("corpus", "bert"), bert_builder(), restore_bert),
+    # the same pre-training with every chosen token replaced by [MASK]: notebook 06's mismatch experiment
+    "bert:mask-only": _Entry(("corpus", "bert"), bert_builder(MaskingRule(mask=1.0, random=0.0)), restore_bert),
 }
 
 

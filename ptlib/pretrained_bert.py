@@ -3,12 +3,15 @@ pairs of the micro-world's documents, and stored with the WordPiece tokeniser it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from datasets import Dataset
 from tokenizers import Tokenizer
 
 from . import config
 from .data import load_corpus
+from .data.masking import BERT_MASKING, MaskingRule
 from .data.microworld.nsp import next_sentence_pairs
 from .data.wordpiece import encode_dataset, train_wordpiece
 from .models import bert
@@ -34,19 +37,32 @@ def bert_architecture(vocab_size: int, recipe: config.BertRecipe) -> bert.BertCo
                            dropout=recipe.dropout, attention_dropout=recipe.dropout)
 
 
-def build_bert(sizes: config.Sizes, seed: int, progress: bool) -> dict:
-    recipe = sizes.bert
-    corpus = load_corpus(n_sentences=sizes.corpus.sentences, seed=seed)
-    tokenizer = train_wordpiece(corpus["train"]["text"][:], vocab_size=recipe.wordpiece_vocab)
-    splits = {split: encode_dataset(next_sentence_pairs(corpus[split], n, seed=seed), tokenizer, recipe.max_length)
-              .select_columns(["input_ids", "token_type_ids", "attention_mask", "label"]).to_list()
-              for split, n in (("train", recipe.pairs), ("validation", max(recipe.pairs // 10, 100)))}
-    seed_everything(seed)
-    model = bert.BertForPreTraining(bert_architecture(tokenizer.get_vocab_size(), recipe))
-    history = pretrain_bert(model, splits["train"], splits["validation"], epochs=recipe.epochs,
-                            batch_size=recipe.batch_size, lr=recipe.lr, seed=seed, progress=progress)
-    return {"state_dict": cpu_state(model), "tokenizer": tokenizer.to_str(), "history": history,
-            "mlm_accuracy": history.final("mlm_accuracy"), "nsp_accuracy": history.final("nsp_accuracy")}
+def bert_builder(rule: MaskingRule = BERT_MASKING) -> Callable[[config.Sizes, int, bool], dict]:
+    """The build function of a registry BERT pre-trained with masking ``rule`` (the paper's 80/10/10 by default)."""
+    def build(sizes: config.Sizes, seed: int, progress: bool) -> dict:
+        recipe = sizes.bert
+        corpus = load_corpus(n_sentences=sizes.corpus.sentences, seed=seed)
+        tokenizer = train_wordpiece(corpus["train"]["text"][:], vocab_size=recipe.wordpiece_vocab)
+        splits = {split: pretraining_pairs(corpus[split], tokenizer, n, recipe.max_length, seed)
+                  for split, n in (("train", recipe.pairs), ("validation", validation_pairs(recipe)))}
+        seed_everything(seed)
+        model = bert.BertForPreTraining(bert_architecture(tokenizer.get_vocab_size(), recipe))
+        history = pretrain_bert(model, splits["train"], splits["validation"], epochs=recipe.epochs,
+                                batch_size=recipe.batch_size, lr=recipe.lr, rule=rule, seed=seed, progress=progress)
+        return {"state_dict": cpu_state(model), "tokenizer": tokenizer.to_str(), "history": history,
+                "mlm_accuracy": history.final("mlm_accuracy"), "nsp_accuracy": history.final("nsp_accuracy")}
+
+    return build
+
+
+def validation_pairs(recipe: config.BertRecipe) -> int:
+    return max(recipe.pairs // 10, 100)
+
+
+def pretraining_pairs(split: Dataset, tokenizer: Tokenizer, n_pairs: int, max_length: int, seed: int) -> list[dict]:
+    """``n_pairs`` NSP pairs of a corpus split, encoded: the rows :func:`pretrain_bert` reads."""
+    return (encode_dataset(next_sentence_pairs(split, n_pairs, seed=seed), tokenizer, max_length)
+            .select_columns(["input_ids", "token_type_ids", "attention_mask", "label"]).to_list())
 
 
 def restore_bert(stored: dict, sizes: config.Sizes) -> PretrainedBERT:

@@ -137,6 +137,18 @@ def show_tokens(tokenizer: Tokenizer, text: str, add_special: bool = False) -> l
     return tokenizer.encode(arguments.text(text, "text", WordPieceError), add_special_tokens=add_special).tokens
 
 
+def truncating_copy(tokenizer: Tokenizer, max_length: int, pad: bool = False) -> Tokenizer:
+    """A copy of ``tokenizer`` that cuts every input to ``max_length`` tokens, specials included (and pads to it if
+    ``pad``). A pair loses tokens from the end of its longer sentence first, one at a time ("longest first").
+    A copy, so that these settings do not leak into the caller's tokeniser."""
+    check_special_ids(tokenizer)
+    tok = Tokenizer.from_str(tokenizer.to_str())
+    tok.enable_truncation(max_length, strategy="longest_first")
+    if pad:
+        tok.enable_padding(pad_id=PAD_ID, pad_token=SPECIAL_TOKENS[PAD_ID], length=max_length)
+    return tok
+
+
 def _names(ds: Any) -> set[str]:
     names = getattr(ds, "column_names", None)
     if names is None:
@@ -168,12 +180,7 @@ def encode_dataset(
     minimum = 5 if pair else 3
     if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < minimum:
         raise WordPieceError(f"max_length must be an integer >= {minimum} here, got {max_length!r}")
-    check_special_ids(tokenizer)
-    # a copy, so that truncation/padding settings do not leak into the caller's tokeniser
-    tok = Tokenizer.from_str(tokenizer.to_str())
-    tok.enable_truncation(max_length)
-    if pad_to_max_length:
-        tok.enable_padding(pad_id=PAD_ID, pad_token=SPECIAL_TOKENS[PAD_ID], length=max_length)
+    tok = truncating_copy(tokenizer, max_length, pad=pad_to_max_length)
 
     def encode_rows(batch: dict[str, list]) -> dict[str, list]:
         columns = [column, pair_column] if pair else [column]

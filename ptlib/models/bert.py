@@ -249,13 +249,23 @@ def init_weights(module: nn.Module) -> None:
             nn.init.zeros_(m.bias)
 
 
+def parameter_breakdown(config: BertConfig) -> dict[str, int]:
+    """The encoder's parameters by part, from its configuration alone (weights and biases of each piece)."""
+    h, i = config.hidden, config.intermediate
+    return {
+        "token embeddings": config.vocab_size * h,
+        "segment embeddings": config.segments * h,
+        "position embeddings": config.max_positions * h,
+        "embedding LayerNorm": 2 * h,
+        "attention (all layers)": config.layers * (4 * (h * h + h) + 2 * h),  # Q, K, V, output; then LayerNorm
+        "feed-forward (all layers)": config.layers * ((h * i + i) + (i * h + h) + 2 * h),  # up, down; LayerNorm
+        "pooler": h * h + h,
+    }
+
+
 def parameter_count(config: BertConfig, with_pretraining_heads: bool = False) -> int:
     """The parameters of a BERT, from its configuration alone (the published 110M and 340M count the encoder)."""
-    h, i = config.hidden, config.intermediate
-    embeddings = (config.vocab_size + config.max_positions + config.segments) * h + 2 * h
-    layer = 4 * (h * h + h) + 2 * h + (h * i + i) + (i * h + h) + 2 * h  # attention, its norm, FFN, its norm
-    total = embeddings + config.layers * layer + (h * h + h)  # + pooler
+    h, total = config.hidden, sum(parameter_breakdown(config).values())
     if with_pretraining_heads:
         total += (h * h + h) + 2 * h + config.vocab_size + (2 * h + 2)  # MLM transform and bias (tied), NSP
     return total
-

@@ -17,7 +17,17 @@ import torch
 import torch.nn.functional as F
 
 from ..data.batching import collate
-from ..data.masking import BERT_MASKING, IGNORE, MaskingRule, mask_tokens, masking_generator
+from ..data.masking import (
+    BERT_MASKING,
+    IGNORE,
+    MASKED,
+    OUTCOMES,
+    RANDOM,
+    UNCHANGED,
+    MaskingRule,
+    mask_tokens,
+    masking_generator,
+)
 from ..models.bert import BertClassifier, BertConfig, BertForPreTraining
 from ..runtime import device as default_device
 from .loop import History, evaluate_batches, fit
@@ -30,7 +40,8 @@ def masked_batches(pairs: Sequence[dict], batch_size: int, vocab_size: int, *, r
                    dynamic: bool = True, shuffle: bool = True, seed: int = 0) -> Callable[[int], Iterator[Batch]]:
     """``epoch -> batches`` of encoded pairs, each masked by ``rule``: ``input_ids`` (corrupted), ``mlm_labels``
     (the original token where chosen, ``IGNORE`` elsewhere), ``attention_mask``, ``token_type_ids``, ``labels``
-    (is_next = 0, not_next = 1). Every example's masks depend only on (seed, example, epoch if dynamic)."""
+    (is_next = 0, not_next = 1), ``mlm_outcome`` (what became of each token). Every example's masks depend only
+    on (seed, example, epoch if dynamic)."""
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
 
@@ -45,6 +56,7 @@ def masked_batches(pairs: Sequence[dict], batch_size: int, vocab_size: int, *, r
                                   masking_generator(seed, example, epoch, dynamic)) for j, example in enumerate(rows)]
             batch["input_ids"] = torch.cat([m.input_ids for m in masked])
             batch["mlm_labels"] = torch.cat([m.labels for m in masked])
+            batch["mlm_outcome"] = torch.cat([m.outcome for m in masked])
             yield batch
 
     return batches
@@ -73,6 +85,24 @@ def pretraining_accuracy(model: BertForPreTraining, batches: Iterator[Batch]) ->
 
     totals = [sum(column) for column in zip(*evaluate_batches(model, batches, counts))]
     return {"mlm_accuracy": totals[0] / max(totals[1], 1), "nsp_accuracy": totals[2] / max(totals[3], 1)}
+
+
+def accuracy_by_outcome(model: BertForPreTraining, pairs: Sequence[dict], rule: MaskingRule = BERT_MASKING,
+                        seed: int = 0) -> dict[str, float]:
+    """MLM accuracy at the chosen positions, by what the model read there: [MASK], a random word, or the word
+    itself. The last is what fine-tuning shows a model: real words only."""
+    batches = masked_batches(pairs, 128, model.config.vocab_size, rule=rule, dynamic=False, shuffle=False, seed=seed)
+
+    def counts(m: BertForPreTraining, batch: Batch) -> torch.Tensor:
+        mlm_logits, targets, _ = pretraining_outputs(m, batch)
+        outcome = batch["mlm_outcome"][batch["mlm_labels"] != IGNORE]
+        right = (mlm_logits.argmax(-1) == targets).cpu()
+        return torch.stack([torch.stack([right[outcome.cpu() == o].sum(), (outcome == o).sum().cpu()])
+                            for o in (MASKED, RANDOM, UNCHANGED)])  # [outcome, (right, all)]
+
+    totals = sum(evaluate_batches(model, batches(0), counts))
+    return {OUTCOMES[o]: (right / total).item() if total else float("nan")
+            for o, (right, total) in zip((MASKED, RANDOM, UNCHANGED), totals)}
 
 
 def pretrain_bert(model: BertForPreTraining, train: Sequence[dict], validation: Sequence[dict] | None = None, *,
