@@ -12,8 +12,18 @@ import pytest
 import torch
 from datasets import Dataset
 
-from ptlib.exercises import Feedback, contextual, elmo_checks, language_modelling, start_here, transfer, ulmfit
+from ptlib.exercises import (
+    Feedback,
+    bert_inputs,
+    contextual,
+    elmo_checks,
+    language_modelling,
+    start_here,
+    transfer,
+    ulmfit,
+)
 from ptlib.models.awd_lstm import AWDLSTMEncoder, LMConfig
+from ptlib.models.bert import BertConfig, EncoderLayer
 from ptlib.models.classifier import LSTMClassifier
 
 CORPUS = Dataset.from_dict({
@@ -238,6 +248,20 @@ def _too_high_stlr(t, total, cut_frac=0.1, ratio=32):
     return student_stlr(t, total, cut_frac, ratio) * 1.01
 
 
+def _corruption(token, u, random_word):
+    """The 80/10/10 rule as the paper states it (Devlin et al., 2019, section 3.1)."""
+    return 4 if u < 0.8 else random_word if u < 0.9 else token  # 4 = [MASK]
+
+
+def corruption_forms(f) -> list:
+    return [f, lambda t, u, r: np.int64(f(t, u, r)), lambda t, u, r: torch.tensor(f(t, u, r)),
+            lambda t, u, r: float(f(t, u, r))]
+
+
+PAIR_TOKENS = ["[CLS]", "the", "cat", "sat", "[SEP]", "it", "purr", "##ed", "[SEP]"]
+PAIR_SEGMENTS = [0, 0, 0, 0, 0, 1, 1, 1, 1]
+BASE_LAYER = sum(p.numel() for p in EncoderLayer(BertConfig(vocab_size=8, hidden=768, heads=12,
+                                                            intermediate=3072)).parameters())
 STORAGE = (50 * (100 + 10), 100 + 50 * 10)
 LABELS_NEEDED = int(BY_N.index[BY_N["from scratch"] >= BY_N.loc[32, "fine-tuned"]].min())  # 256
 BEST_SENSE_LAYER = int(np.argmax([TABLES[f"biLM layer {i}"]["contextual_1nn"].to_numpy().mean() for i in range(3)]))
@@ -277,11 +301,20 @@ CHECKS = {
                          None, _elmo_vector() + 1, ["got [", "softmax"]),
     "check_subject_number_layer": (lambda a: elmo_checks.check_subject_number_layer(a, PROBES),
                                    number_forms(SUBJECT_NUMBER_LAYER), None, 0, ["got layer 0", "layer 2: 0.950"]),
+    "check_corruption": (bert_inputs.check_corruption, corruption_forms(_corruption), None,
+                         lambda t, u, r: 4 if u < 0.8 else t if u < 0.9 else r,
+                         ["for u = 0.8", "should read 7 (the random word), got 42 (the token itself)"]),
+    "check_segment_ids": (lambda a: bert_inputs.check_segment_ids(a, PAIR_TOKENS),
+                          [PAIR_SEGMENTS, tuple(PAIR_SEGMENTS), np.array(PAIR_SEGMENTS), torch.tensor(PAIR_SEGMENTS),
+                           pd.Series(PAIR_SEGMENTS), [float(x) for x in PAIR_SEGMENTS]],
+                          None, [0, 0, 0, 0, 1, 1, 1, 1, 1], ["position 4 ('[SEP]'): expected 0, got 1"]),
+    "check_layer_parameters": (lambda a: bert_inputs.check_layer_parameters(a, 768, 3072), number_forms(BASE_LAYER),
+                               None, 4 * 768 * 768 + 2 * 768 * 3072, ["got 7,077,888", "weight matrices only"]),
 }
 
 
 def test_the_table_covers_every_check():
-    modules = [start_here, transfer, language_modelling, ulmfit, contextual, elmo_checks]
+    modules = [start_here, transfer, language_modelling, ulmfit, contextual, elmo_checks, bert_inputs]
     found = {name for module in modules for name in vars(module) if name.startswith("check_")}
     assert found == set(CHECKS)
 
@@ -336,6 +369,12 @@ def test_a_wrong_answer_says_expected_against_got(name):
         ("check_stlr", lambda t, T, c, r: [1.0], "should return one number; got list [1.0]"),
         ("check_stlr", lambda t, T, c, r: 1 / (t - 5), "my_stlr(5, 200, 0.1, 32) raised"),
         ("check_senses", {"river": 1}, "give a set of sense names"),
+        ("check_corruption", 4, "pass the function itself"),
+        ("check_corruption", lambda t, u, r: "[MASK]", "got str '[MASK]'"),
+        ("check_corruption", lambda t, u: 4, "raised TypeError"),
+        ("check_segment_ids", [0, 1], "got 2 ids for 9 tokens"),
+        ("check_segment_ids", "0 0 1", "one number per token"),
+        ("check_layer_parameters", 7087872.5, "one whole number"),
     ],
 )
 def test_an_answer_of_the_wrong_kind_says_what_was_expected_and_got(name, answer, says):

@@ -40,18 +40,24 @@ def embedding_parts(model: BertModel, encoded: BertInput) -> dict[str, torch.Ten
 
 
 def plot_embedding_parts(parts: Mapping[str, torch.Tensor], tokens: list[str], dims: int = 12) -> Figure:
-    """Heat maps of the first ``dims`` dimensions of each part, one row per token, on one colour scale."""
-    shown = [name for name in PARTS if name in parts]
-    limit = max(float(parts[name][:, :dims].abs().max()) for name in shown)
-    figure, axes = plt.subplots(1, len(shown), figsize=(2.3 * len(shown) + 1, 0.28 * len(tokens) + 1.4), sharey=True)
+    """Heat maps of the first ``dims`` dimensions of each part, one row per token: the three parts and their sum on
+    one colour scale, the normalised sum (about unit variance per token) on its own."""
+    summed = [name for name in PARTS[:4] if name in parts]
+    limit = max(float(parts[name][:, :dims].abs().max()) for name in summed)
+    shown = summed + (["after LayerNorm"] if "after LayerNorm" in parts else [])
+    figure, axes = plt.subplots(1, len(shown), figsize=(2.3 * len(shown) + 1.5, 0.28 * len(tokens) + 1.4),
+                                sharey=True)
     for ax, name in zip(axes, shown):
-        image = ax.imshow(parts[name][:, :dims].numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-        ax.set_title(name if name != "after LayerNorm" else "LayerNorm(sum)", fontsize=10)
+        own = name == "after LayerNorm"
+        scale = float(parts[name][:, :dims].abs().max()) if own else limit
+        image = ax.imshow(parts[name][:, :dims].numpy(), cmap="RdBu_r", vmin=-scale, vmax=scale, aspect="auto")
+        ax.set_title("LayerNorm(sum)" if own else name, fontsize=10)
         ax.set_xlabel(f"dimension (first {dims})")
+        if own or name == summed[-1]:
+            figure.colorbar(image, ax=ax, shrink=0.8)
     for sign, ax in zip(("+", "+", "=", "→"), axes[:-1]):
-        ax.annotate(sign, xy=(1.04, 0.5), xycoords="axes fraction", fontsize=14, ha="center", va="center")
+        ax.annotate(sign, xy=(1.06, 0.5), xycoords="axes fraction", fontsize=14, ha="center", va="center")
     axes[0].set_yticks(range(len(tokens)), tokens)
-    figure.colorbar(image, ax=axes, shrink=0.8)
     return figure
 
 
