@@ -121,22 +121,34 @@ class BiLMRecipe:
 
 @dataclass(frozen=True)
 class BertRecipe:
-    """A small BERT and its pre-training on sentence pairs of the micro-world's documents (MLM + NSP).
+    """A small BERT and its pre-training on sentence pairs of the micro-world's documents (MLM + NSP)."""
 
-    Not yet tuned for transfer (issue 12): the sizes are the prototype's that reached MLM 0.75 / NSP 0.81.
-    """
-
+    text: str = "general+reviews"  # the documents: the general corpus and, as notebook 01's LM, unlabelled reviews
     wordpiece_vocab: int = 3_000
     hidden: int = 128
     layers: int = 2
     heads: int = 2
     intermediate: int = 512
     max_length: int = 64  # tokens per pair, [CLS] and both [SEP]s included
-    pairs: int = 40_000
+    pairs: int = 120_000  # one epoch over as many pairs: 40,000 gave MLM 0.23 / NSP 0.68, 120,000 0.57 / 0.85
+    comparison_pairs: int = 40_000  # each of notebook 06's two masking-rule BERTs, which differ in the rule only
     epochs: int = 1
     batch_size: int = 32
     lr: float = 1e-3  # peak AdamW rate, after a warm-up over the first 10% of steps
     dropout: float = 0.1
+
+
+@dataclass(frozen=True)
+class BertFineTuning:
+    """Fine-tuning every weight of the pre-trained BERT on a task (a section of its own: changing it does not
+    pre-train the BERT again)."""
+
+    # the classifier reads the mean of the top layer's states ("mean") or the pooled [CLS] vector ("cls", BERT's
+    # choice, which this small model fits far more slowly)
+    pooling: str = "mean"
+    lr: float = 1e-3  # peak AdamW rate, after a warm-up over the first 10% of steps, then down to 0
+    steps: int = 600
+    batch_size: int = 32
 
 
 @dataclass(frozen=True)
@@ -151,12 +163,14 @@ class Sizes:
     glove: GloVeRecipe = field(default_factory=GloVeRecipe)
     bilm: BiLMRecipe = field(default_factory=BiLMRecipe)
     bert: BertRecipe = field(default_factory=BertRecipe)
+    bert_finetune: BertFineTuning = field(default_factory=BertFineTuning)
 
     def override(self, **sections: dict[str, Any]) -> Sizes:
         """A copy with some fields changed: ``sizes.override(lm={"epochs": 1}, tasks={"seeds": 1})``.
 
         Every field is a number >= 0: a whole one where the default is (``np.int64(1)`` is made a plain 1), any
-        finite one for rates and dropouts; ``lm.softmax_cutoffs`` is a tuple of whole numbers (``()``: no clusters).
+        finite one for rates and dropouts; ``lm.softmax_cutoffs`` is a tuple of whole numbers (``()``: no clusters);
+        ``bert.text`` and ``bert_finetune.pooling`` are names from :data:`CHOICES`.
         A wrong section, field or value is an error here, not in training.
         """
         changed = {}
@@ -176,8 +190,15 @@ class Sizes:
         return dataclasses.replace(self, **changed)
 
 
-def _value(field_name: str, value: Any, default: int | float | tuple) -> int | float | tuple:
+CHOICES = {"bert.text": ("general", "general+reviews"), "bert_finetune.pooling": ("cls", "mean")}  # the fields that are names
+
+
+def _value(field_name: str, value: Any, default: int | float | tuple | str) -> int | float | tuple | str:
     """``value`` as a plain number of the default's kind (or a tuple of whole numbers), or an error naming the field."""
+    if isinstance(default, str):
+        if value not in CHOICES[field_name]:
+            raise ValueError(f"{field_name} must be one of {', '.join(map(repr, CHOICES[field_name]))}, got {value!r}")
+        return value
     if isinstance(default, tuple):
         numbers_given = [whole_number(v) for v in value] if isinstance(value, (tuple, list)) else [None]
         if any(n is None or n < 0 for n in numbers_given):
@@ -203,7 +224,8 @@ QUICK_OVERRIDES: dict[str, dict[str, Any]] = {
     "ulmfit": {"finetune_epochs": 1, "steps_per_stage": 20},
     "glove": {"epochs": 25, "batch_size": 1_024},
     "bilm": {"dim": 32},
-    "bert": {"wordpiece_vocab": 1_500, "hidden": 64, "intermediate": 256, "pairs": 4_000},
+    "bert": {"wordpiece_vocab": 1_500, "hidden": 64, "intermediate": 256, "pairs": 4_000, "comparison_pairs": 2_000},
+    "bert_finetune": {"steps": 60},
 }
 QUICK = dataclasses.replace(FULL.override(**QUICK_OVERRIDES), mode="quick")
 _BY_MODE = {sizes.mode: sizes for sizes in (QUICK, FULL)}

@@ -218,8 +218,10 @@ MODELS: dict[str, _Entry] = {
     "bilm": _Entry(("corpus", "bilm"), _build_bilm, _restore_bilm),
     "glove": _Entry(("corpus", "glove"), _build_glove, _restore_glove),
     "bert": _Entry(("corpus", "bert"), bert_builder(), restore_bert),
-    # the same pre-training with every chosen token replaced by [MASK]: notebook 06's mismatch experiment
-    "bert:mask-only": _Entry(("corpus", "bert"), bert_builder(MaskingRule(mask=1.0, random=0.0)), restore_bert),
+    # notebook 06's comparison: two shorter pre-trainings that differ in the masking rule only
+    "bert:80-10-10": _Entry(("corpus", "bert"), bert_builder(pairs="comparison_pairs"), restore_bert),
+    "bert:mask-only": _Entry(("corpus", "bert"), bert_builder(MaskingRule(mask=1.0, random=0.0), "comparison_pairs"),
+                             restore_bert),
 }
 
 

@@ -3,16 +3,18 @@ pairs of the micro-world's documents, and stored with the WordPiece tokeniser it
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from datasets import Dataset
+from datasets import Dataset, concatenate_datasets
 from tokenizers import Tokenizer
 
 from . import config
 from .data import load_corpus
 from .data.masking import BERT_MASKING, MaskingRule
-from .data.microworld.nsp import next_sentence_pairs
+from .data.microworld.nsp import next_sentence_pairs, text_documents
+from .data.unlabelled import review_texts
 from .data.wordpiece import encode_dataset, train_wordpiece
 from .models import bert
 from .runtime import cpu_state, restored, seed_everything
@@ -37,13 +39,14 @@ def bert_architecture(vocab_size: int, recipe: config.BertRecipe) -> bert.BertCo
                            dropout=recipe.dropout, attention_dropout=recipe.dropout)
 
 
-def bert_builder(rule: MaskingRule = BERT_MASKING) -> Callable[[config.Sizes, int, bool], dict]:
-    """The build function of a registry BERT pre-trained with masking ``rule`` (the paper's 80/10/10 by default)."""
+def bert_builder(rule: MaskingRule = BERT_MASKING, pairs: str = "pairs") -> Callable[[config.Sizes, int, bool], dict]:
+    """The build function of a registry BERT pre-trained with masking ``rule`` (the paper's 80/10/10 by default) on
+    as many pairs as the recipe's field ``pairs`` says."""
     def build(sizes: config.Sizes, seed: int, progress: bool) -> dict:
-        recipe = sizes.bert
-        corpus = load_corpus(n_sentences=sizes.corpus.sentences, seed=seed)
-        tokenizer = train_wordpiece(corpus["train"]["text"][:], vocab_size=recipe.wordpiece_vocab)
-        splits = {split: pretraining_pairs(corpus[split], tokenizer, n, recipe.max_length, seed)
+        recipe = dataclasses.replace(sizes.bert, pairs=getattr(sizes.bert, pairs))
+        documents = pretraining_documents(sizes, seed)
+        tokenizer = train_wordpiece(documents["train"]["text"][:], vocab_size=recipe.wordpiece_vocab)
+        splits = {split: pretraining_pairs(documents[split], tokenizer, n, recipe.max_length, seed)
                   for split, n in (("train", recipe.pairs), ("validation", validation_pairs(recipe)))}
         seed_everything(seed)
         model = bert.BertForPreTraining(bert_architecture(tokenizer.get_vocab_size(), recipe))
@@ -53,6 +56,22 @@ def bert_builder(rule: MaskingRule = BERT_MASKING) -> Callable[[config.Sizes, in
                 "mlm_accuracy": history.final("mlm_accuracy"), "nsp_accuracy": history.final("nsp_accuracy")}
 
     return build
+
+
+def pretraining_documents(sizes: config.Sizes, seed: int) -> dict[str, Dataset]:
+    """The sentences BERT pre-trains on, with their documents (``text``, ``doc_id``): the general corpus, plus
+    unlabelled reviews (held-out ones from another seed) when the recipe's text is "general+reviews"."""
+    corpus = load_corpus(n_sentences=sizes.corpus.sentences, seed=seed)
+    splits = {split: corpus[split].select_columns(["text", "doc_id"]) for split in ("train", "validation")}
+    if sizes.bert.text == "general":
+        return splits
+    if sizes.bert.text != "general+reviews":
+        raise ValueError(f"unknown BERT pre-training text {sizes.bert.text!r}; choose general or general+reviews")
+    first_id = max(max(splits[split]["doc_id"]) for split in splits) + 1
+    train, held_out = review_texts(sizes.corpus, seed)
+    reviews = {"train": text_documents(train, first_id), "validation": text_documents(held_out, first_id + len(train))}
+    return {split: concatenate_datasets([splits[split].cast(reviews[split].features), reviews[split]])
+            for split in splits}
 
 
 def validation_pairs(recipe: config.BertRecipe) -> int:

@@ -158,3 +158,20 @@ def test_the_classifier_reads_the_pooled_cls_vector():
         _, pooled = model.bert(ids)
     assert logits.shape == (2, 3)
     assert torch.allclose(logits, model.classifier(pooled))
+
+
+def test_mean_pooling_averages_the_top_states_of_the_real_tokens_only():
+    torch.manual_seed(0)
+    model = BertClassifier(BertConfig(vocab_size=60, hidden=16, layers=1, heads=2, intermediate=32), 3,
+                           pooling="mean").eval()
+    ids = torch.randint(5, 60, (2, 6))
+    padded, mask = torch.cat([ids, torch.zeros(2, 3, dtype=torch.long)], 1), torch.ones(2, 9, dtype=torch.long)
+    mask[:, 6:] = 0
+    with torch.no_grad():
+        top = model.bert(ids)[0][-1]
+        logits, logits_padded = model(ids), model(padded, mask)
+    by_hand = torch.stack([torch.stack([top[row, t] for t in range(6)]).sum(0) / 6 for row in range(2)])
+    assert torch.allclose(logits, model.classifier(by_hand), atol=1e-6)
+    assert torch.allclose(logits_padded, logits, atol=1e-5)  # padding neither attended to nor averaged in
+    with pytest.raises(ValueError, match="pooling must be 'cls' or 'mean'"):
+        BertClassifier(BertConfig(vocab_size=60, hidden=16, heads=2), 2, pooling="max")

@@ -6,7 +6,7 @@ import pytest
 
 from ptlib import config
 
-SECTIONS = ("corpus", "tasks", "lm", "ulmfit", "glove", "bilm", "bert")
+SECTIONS = ("corpus", "tasks", "lm", "ulmfit", "glove", "bilm", "bert", "bert_finetune")
 
 
 def test_default_is_full_and_the_environment_picks_the_mode(monkeypatch):

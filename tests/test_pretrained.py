@@ -8,6 +8,7 @@ import torch
 from ptlib import config, pretrained, pretrained_bert
 from ptlib.analysis.features import contextual_embedder
 from ptlib.data import course_vocab, unlabelled_texts
+from ptlib.data.unlabelled import review_texts as unlabelled_review_texts
 from ptlib.data.vocab import CLS_ID, SEP_ID, SPECIAL_TOKENS
 from ptlib.models.bert import BertForPreTraining
 
@@ -15,7 +16,8 @@ TINY = config.sizes("quick", corpus={"sentences": 400, "reviews_unlabelled": 40}
                     lm={"embedding": 8, "hidden": 8, "epochs": 1, "batch_size": 4, "bptt": 8},
                     bilm={"dim": 8, "epochs": 1, "batch_size": 32},
                     glove={"dim": 8, "epochs": 3, "batch_size": 256},
-                    bert={"wordpiece_vocab": 300, "hidden": 16, "heads": 2, "intermediate": 32, "pairs": 600})
+                    bert={"wordpiece_vocab": 300, "hidden": 16, "heads": 2, "intermediate": 32, "pairs": 600,
+                          "comparison_pairs": 300})
 
 
 def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
@@ -39,7 +41,10 @@ def test_the_cache_key_holds_every_field_of_every_section_the_model_is_built_fro
         for section in entry.sections:
             for field in dataclasses.fields(getattr(TINY, section)):
                 value = getattr(getattr(TINY, section), field.name)
-                other = tuple(v * 2 + 1 for v in value) if isinstance(value, tuple) else value * 2 + 1
+                if isinstance(value, str):  # a name: another of its choices
+                    other = next(c for c in config.CHOICES[f"{section}.{field.name}"] if c != value)
+                else:
+                    other = tuple(v * 2 + 1 for v in value) if isinstance(value, tuple) else value * 2 + 1
                 changed = TINY.override(**{section: {field.name: other}})
                 assert pretrained.cache_key(name, changed) != key, f"{name} ignores {section}.{field.name}"
         assert pretrained.cache_key(name, TINY, seed=1) != key
@@ -134,3 +139,38 @@ def test_bert_is_pretrained_with_its_tokeniser_and_read_back_from_the_cache(tmp_
     assert _same_weights(first.model, again.model) and again.tokenizer.to_str() == first.tokenizer.to_str()
     ids = again.tokenizer.encode("the river", "a bank").ids
     assert ids[0] == CLS_ID and ids.count(SEP_ID) == 2
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize(("name", "rule", "pairs"), [("bert", (0.8, 0.1), 600), ("bert:80-10-10", (0.8, 0.1), 300),
+                                                    ("bert:mask-only", (1.0, 0.0), 300)])
+def test_each_registry_bert_is_pretrained_with_its_masking_rule_and_budget(monkeypatch, name, rule, pairs):
+    def record(model, train, *args, **kwargs):
+        raise _Stop((kwargs["rule"].mask, kwargs["rule"].random), len(train))
+
+    monkeypatch.setattr(pretrained_bert, "pretrain_bert", record)
+    with pytest.raises(_Stop) as stopped:
+        pretrained.MODELS[name].build(TINY, 0, False)
+    assert stopped.value.args == (rule, pairs)
+
+
+def test_bert_pretrains_on_the_general_documents_and_the_reviews_each_review_a_document():
+    documents = pretrained_bert.pretraining_documents(TINY, seed=0)
+    general = pretrained_bert.pretraining_documents(
+        dataclasses.replace(TINY, bert=dataclasses.replace(TINY.bert, text="general")), seed=0)
+    reviews, held_out = unlabelled_review_texts(TINY.corpus, 0)
+    for split, texts in (("train", reviews), ("validation", held_out)):
+        extra = documents[split].select(range(len(general[split]), len(documents[split])))
+        assert general[split]["text"] == documents[split]["text"][: len(general[split])]
+        by_document: dict[int, list[str]] = {}
+        for text, doc_id in zip(extra["text"], extra["doc_id"]):
+            by_document.setdefault(doc_id, []).append(text)
+        assert [" ".join(sentences) for sentences in by_document.values()] == list(texts)
+        assert min(by_document) > max(general[split]["doc_id"])  # no review shares a document id with the corpus
+    assert not set(documents["train"]["doc_id"]) & set(documents["validation"]["doc_id"][len(general["validation"]):])
+    with pytest.raises(ValueError, match="unknown BERT pre-training text 'news'"):
+        pretrained_bert.pretraining_documents(
+            dataclasses.replace(TINY, bert=dataclasses.replace(TINY.bert, text="news")), seed=0)

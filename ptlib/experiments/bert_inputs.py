@@ -21,7 +21,7 @@ from .published import BERT_CONFIGS
 # The released BERTs' WordPiece vocabulary (uncased) and position count, with the configurations' 4 * hidden
 # feed-forward width: what the published parameter counts assume.
 PUBLISHED_VOCAB, PUBLISHED_POSITIONS = 30_522, 512
-MASKING_RULES = {"80/10/10 (BERT)": "bert", "[MASK] only": "bert:mask-only"}
+MASKING_RULES = {"80/10/10 (BERT)": "bert:80-10-10", "[MASK] only": "bert:mask-only"}
 
 
 def published_configs() -> dict[str, BertConfig]:

@@ -127,10 +127,10 @@ def pretrain_bert(model: BertForPreTraining, train: Sequence[dict], validation: 
 
 
 def classifier_from(pretrained: BertForPreTraining | None, config: BertConfig, n_classes: int,
-                    seed: int = 0) -> BertClassifier:
+                    seed: int = 0, pooling: str = "cls") -> BertClassifier:
     """A :class:`BertClassifier` whose encoder (pooler included) starts from ``pretrained``, or from scratch."""
     torch.manual_seed(seed)
-    model = BertClassifier(config, n_classes)
+    model = BertClassifier(config, n_classes, pooling)
     if pretrained is not None:
         model.bert.load_state_dict(pretrained.bert.state_dict())
     return model

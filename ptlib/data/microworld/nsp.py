@@ -54,3 +54,14 @@ def next_sentence_pairs(corpus: Dataset, n_pairs: int, negatives: str = "random"
         rows["label"].append(label)
     features = Features({"text": Value("string"), "text_pair": Value("string"), "label": ClassLabel(names=NSP_LABELS)})
     return Dataset.from_dict(rows, features=features)
+
+
+def text_documents(texts: list[str], first_doc_id: int = 0) -> Dataset:
+    """One document per text (a review, say), split into its sentences at the corpus's sentence ends (" . "):
+    columns ``text`` and ``doc_id``, as :func:`next_sentence_pairs` reads them."""
+    rows: dict[str, list] = {"text": [], "doc_id": []}
+    for offset, text in enumerate(texts):
+        for sentence in text.replace(" . ", " .\n").splitlines():
+            rows["text"].append(sentence.strip())
+            rows["doc_id"].append(first_doc_id + offset)
+    return Dataset.from_dict(rows)
