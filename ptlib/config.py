@@ -147,7 +147,7 @@ class BertFineTuning:
     # choice, which this small model fits far more slowly)
     pooling: str = "mean"
     lr: float = 1e-3  # peak AdamW rate, after a warm-up over the first 10% of steps, then down to 0
-    steps: int = 600
+    steps: int = 400  # sentiment, 1,000 labels, 3 seeds: fine-tuned 0.862 +- 0.082 against 0.742 +- 0.041 from scratch
     batch_size: int = 32
 
 
@@ -190,7 +190,8 @@ class Sizes:
         return dataclasses.replace(self, **changed)
 
 
-CHOICES = {"bert.text": ("general", "general+reviews"), "bert_finetune.pooling": ("cls", "mean")}  # the fields that are names
+# the fields whose values are names, and the names they take
+CHOICES = {"bert.text": ("general", "general+reviews"), "bert_finetune.pooling": ("cls", "mean")}
 
 
 def _value(field_name: str, value: Any, default: int | float | tuple | str) -> int | float | tuple | str:

@@ -138,3 +138,20 @@ def test_the_classifier_reads_both_segments_as_the_model_does_by_hand():
         reference = F.cross_entropy(logits, torch.tensor([row["label"] for row in rows]))
         assert torch.allclose(bert_training.classifier_loss(model, batch), reference, atol=1e-6)
     assert torch.equal(bert_training.classifier_predictions(model, rows), logits.argmax(-1))
+
+
+def test_extra_padding_leaves_the_pretraining_loss_unchanged():
+    model = _model().eval()
+    batch = next(bert_training.masked_batches(_toy_pairs(8, seed=4), 8, model.config.vocab_size, seed=1)(0))
+    extra = 1  # the toy pairs have 15 tokens, the model 16 positions
+
+    def padded(name: str, value: int) -> torch.Tensor:
+        tensor = batch[name]
+        return torch.cat([tensor, torch.full((tensor.size(0), extra), value, dtype=tensor.dtype)], 1)
+
+    longer = {**batch, "input_ids": padded("input_ids", 0), "attention_mask": padded("attention_mask", 0),
+              "token_type_ids": padded("token_type_ids", 0), "mlm_labels": padded("mlm_labels", IGNORE),
+              "mlm_outcome": padded("mlm_outcome", 0)}
+    with torch.no_grad():
+        torch.testing.assert_close(bert_training.pretraining_loss(model, longer),
+                                   bert_training.pretraining_loss(model, batch), atol=1e-5, rtol=1e-5)

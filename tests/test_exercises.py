@@ -15,6 +15,7 @@ from datasets import Dataset
 from ptlib.exercises import (
     Feedback,
     bert_inputs,
+    bert_transfer,
     contextual,
     elmo_checks,
     language_modelling,
@@ -262,6 +263,13 @@ PAIR_TOKENS = ["[CLS]", "the", "cat", "sat", "[SEP]", "it", "purr", "##ed", "[SE
 PAIR_SEGMENTS = [0, 0, 0, 0, 0, 1, 1, 1, 1]
 BASE_LAYER = sum(p.numel() for p in EncoderLayer(BertConfig(vocab_size=8, hidden=768, heads=12,
                                                             intermediate=3072)).parameters())
+TRANSFER = pd.DataFrame({"task": ["sentiment"] * 4 + ["paraphrase"] * 4,
+                         "method": ["from scratch", "from scratch", "BERT, fine-tuned", "BERT, fine-tuned"] * 2,
+                         "accuracy": [0.6, 0.7, 0.75, 0.65, 0.5, 0.5, 0.56, 0.54]})  # gains +0.05, +0.05 -> +0.05
+TRANSFER.loc[6, "accuracy"] = 0.58  # paraphrase gains 0.06, sentiment 0.05
+BEST_TASK = max(["sentiment", "paraphrase"], key=lambda task: (
+    TRANSFER.query("task == @task and method == 'BERT, fine-tuned'")["accuracy"].mean()
+    - TRANSFER.query("task == @task and method == 'from scratch'")["accuracy"].mean()))
 STORAGE = (50 * (100 + 10), 100 + 50 * 10)
 LABELS_NEEDED = int(BY_N.index[BY_N["from scratch"] >= BY_N.loc[32, "fine-tuned"]].min())  # 256
 BEST_SENSE_LAYER = int(np.argmax([TABLES[f"biLM layer {i}"]["contextual_1nn"].to_numpy().mean() for i in range(3)]))
@@ -310,11 +318,14 @@ CHECKS = {
                           None, [0, 0, 0, 0, 1, 1, 1, 1, 1], ["position 4 ('[SEP]'): expected 0, got 1"]),
     "check_layer_parameters": (lambda a: bert_inputs.check_layer_parameters(a, 768, 3072), number_forms(BASE_LAYER),
                                None, 4 * 768 * 768 + 2 * 768 * 3072, ["got 7,077,888", "weight matrices only"]),
+    "check_best_task": (lambda a: bert_transfer.check_best_task(a, TRANSFER),
+                        [BEST_TASK, np.str_(BEST_TASK), np.array([BEST_TASK]), f" {BEST_TASK} "], None, "sentiment",
+                        ["got 'sentiment' (gain +0.050)", "paraphrase +0.060"]),
 }
 
 
 def test_the_table_covers_every_check():
-    modules = [start_here, transfer, language_modelling, ulmfit, contextual, elmo_checks, bert_inputs]
+    modules = [start_here, transfer, language_modelling, ulmfit, contextual, elmo_checks, bert_inputs, bert_transfer]
     found = {name for module in modules for name in vars(module) if name.startswith("check_")}
     assert found == set(CHECKS)
 
@@ -375,6 +386,8 @@ def test_a_wrong_answer_says_expected_against_got(name):
         ("check_segment_ids", [0, 1], "got 2 ids for 9 tokens"),
         ("check_segment_ids", "0 0 1", "one number per token"),
         ("check_layer_parameters", 7087872.5, "one whole number"),
+        ("check_best_task", 3, "give the task's name"),
+        ("check_best_task", "glue", "no task 'glue'"),
     ],
 )
 def test_an_answer_of_the_wrong_kind_says_what_was_expected_and_got(name, answer, says):
@@ -402,7 +415,7 @@ def _stand_ins() -> dict:
 
     return {"small": CORPUS, "corpus": {"train": CORPUS}, "encoder_parameters": 100, "head_parameters": 10,
             "n_tasks": 50, "new_classifier": new_classifier, "by_n": BY_N, "pairs": PAIRS, "torch": torch,
-            "probes": PROBES, "tables": TABLES}
+            "probes": PROBES, "tables": TABLES, "results": TRANSFER}
 
 
 def _exercise_cells(path: Path) -> list[tuple[int, str]]:

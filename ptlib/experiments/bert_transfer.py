@@ -1,0 +1,104 @@
+"""What notebook 07 (pre-training and fine-tuning a small BERT) calls: the registry's BERT, fine-tuning it or the same
+architecture from scratch on each task, and the results in the shape of the GLUE table."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+
+import pandas as pd
+from tokenizers import Tokenizer
+from tqdm.auto import tqdm
+
+from ..analysis.metrics import GLUE_METRIC, majority_rate, task_scores
+from ..config import BertFineTuning, sizes
+from ..data import load_task
+from ..data.wordpiece import encode_dataset
+from ..models import count_parameters
+from ..models.bert import BertConfig, BertForPreTraining
+from ..pretrained import load as load_pretrained
+from ..train.bert import classifier_from, classifier_predictions, fine_tune_bert
+from .published import BERT_GLUE, BERT_GLUE_COLUMNS, BERT_PRETRAINING, BERT_SOURCE
+
+METHODS = {"from scratch": False, "BERT, fine-tuned": True}  # method -> starts from the pre-trained encoder
+COLUMNS = ["input_ids", "token_type_ids", "attention_mask", "label"]
+
+
+def encoded_task(tokenizer: Tokenizer, task: str, n_labels: int, max_length: int) -> dict[str, list[dict]]:
+    """The task's training (``n_labels`` rows) and test rows, encoded with WordPiece (pairs with segments A, B)."""
+    encoded = encode_dataset(load_task(task, train_size=n_labels), tokenizer, max_length)
+    return {split: encoded[split].select_columns(COLUMNS).to_list() for split in ("train", "test")}
+
+
+def run_bert_task(pretrained: BertForPreTraining | None, config: BertConfig, data: dict[str, list[dict]], task: str,
+                  recipe: BertFineTuning, seed: int = 0) -> dict[str, float]:
+    """Fine-tune a classifier (from ``pretrained``, or from scratch when None) on ``data['train']`` for the recipe's
+    steps, and score it on ``data['test']``: accuracy, the task's GLUE metric where it has one, the accuracy on its
+    own training rows (how well it fitted them) and seconds."""
+    model = classifier_from(pretrained, config, 2, seed=seed, pooling=recipe.pooling)
+    epochs = max(1, round(recipe.steps * recipe.batch_size / len(data["train"])))
+    started = time.perf_counter()
+    fine_tune_bert(model, data["train"], epochs=epochs, batch_size=recipe.batch_size, lr=recipe.lr, seed=seed)
+    seconds = time.perf_counter() - started
+    labels = [row["label"] for row in data["test"]]
+    fitted = task_scores(task, classifier_predictions(model, data["train"]), [row["label"] for row in data["train"]])
+    return {**task_scores(task, classifier_predictions(model, data["test"]), labels),
+            "train accuracy": fitted["accuracy"], "seconds": seconds}
+
+
+def pooling_comparison(pretrained: BertForPreTraining, tokenizer: Tokenizer, task: str, n_labels: int,
+                       recipe: BertFineTuning, seed: int = 0) -> pd.DataFrame:
+    """The fine-tuned BERT with the pooled [CLS] vector (the paper's choice) against the mean of the top states."""
+    data = encoded_task(tokenizer, task, n_labels, pretrained.config.max_positions)
+    return pd.DataFrame({pooling: run_bert_task(pretrained, pretrained.config, data, task,
+                                                dataclasses.replace(recipe, pooling=pooling), seed)
+                         for pooling in ("cls", "mean")}).T
+
+
+def transfer_results(pretrained: BertForPreTraining, tokenizer: Tokenizer, tasks: Sequence[str], n_labels: int,
+                     seeds: int, recipe: BertFineTuning, progress: bool = True) -> pd.DataFrame:
+    """One row per (task, method, seed): from scratch and fine-tuned from ``pretrained``, with the same recipe."""
+    config = pretrained.config
+    runs = [(task, method, seed) for task in tasks for method in METHODS for seed in range(seeds)]
+    rows, data = [], {}
+    for task, method, seed in tqdm(runs, desc="fine-tuning", disable=not progress):
+        if task not in data:
+            data[task] = encoded_task(tokenizer, task, n_labels, config.max_positions)
+        scores = run_bert_task(pretrained if METHODS[method] else None, config, data[task], task, recipe, seed)
+        rows.append({"task": task, "method": method, "seed": seed, **scores})
+    majority = {task: majority_rate([row["label"] for row in data[task]["test"]]) for task in tasks}
+    return pd.DataFrame(rows).assign(majority=lambda frame: frame["task"].map(majority))
+
+
+def glue_shaped(results: pd.DataFrame, score: str = "accuracy") -> pd.DataFrame:
+    """Methods as rows and tasks as columns (mean ± standard deviation over seeds), an average column, and the
+    majority-class rate as the first row, like the GLUE table."""
+    tasks = list(dict.fromkeys(results["task"]))
+    grouped = results.groupby(["method", "task"], sort=False)[score]
+    means, spreads = grouped.mean().unstack()[tasks], grouped.std(ddof=0).unstack()[tasks]
+    table = means.map(lambda value: f"{value:.3f}") + " ± " + spreads.map(lambda value: f"{value:.3f}")
+    table["Average"] = means.mean(axis=1).map(lambda value: f"{value:.3f}")
+    majority = results.groupby("task", sort=False)["majority"].first()[tasks]
+    first = pd.DataFrame([[*(f"{value:.3f}" for value in majority), f"{majority.mean():.3f}"]],
+                         columns=table.columns, index=["majority class"])
+    return pd.concat([first, table.loc[list(dict.fromkeys(results["method"]))]])
+
+
+def seed_spread(results: pd.DataFrame, score: str = "accuracy") -> pd.DataFrame:
+    """Per task: the fine-tuned minus the from-scratch mean, and each method's range over seeds."""
+    grouped = results.groupby(["task", "method"], sort=False)[score]
+    means, lows, highs = grouped.mean().unstack(), grouped.min().unstack(), grouped.max().unstack()
+    methods = list(METHODS)
+    return pd.DataFrame({"gain": means[methods[1]] - means[methods[0]],
+                         **{f"{m} range": lows[m].map("{:.3f}".format) + "–" + highs[m].map("{:.3f}".format)
+                            for m in methods}})
+
+
+def published_glue() -> pd.DataFrame:
+    """The paper's GLUE test results (as on the lecture's slide)."""
+    return pd.DataFrame.from_dict(BERT_GLUE, orient="index", columns=list(BERT_GLUE_COLUMNS))
+
+
+__all__ = ["BERT_PRETRAINING", "BERT_SOURCE", "GLUE_METRIC", "count_parameters", "glue_shaped", "load_pretrained",
+           "pooling_comparison", "published_glue", "run_bert_task", "seed_spread", "sizes", "transfer_results"]

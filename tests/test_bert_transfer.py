@@ -1,0 +1,73 @@
+"""Notebook 07's experiment: fine-tuning from the pre-trained encoder or from scratch, and the GLUE-shaped table."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from ptlib import config
+from ptlib.data.wordpiece import train_wordpiece
+from ptlib.experiments import bert_transfer
+from ptlib.models.bert import BertConfig, BertForPreTraining
+
+RESULTS = pd.DataFrame({
+    "task": ["sentiment"] * 4 + ["paraphrase"] * 4,
+    "method": ["from scratch", "from scratch", "BERT, fine-tuned", "BERT, fine-tuned"] * 2,
+    "seed": [0, 1] * 4,
+    "accuracy": [0.6, 0.7, 0.9, 0.8, 0.5, 0.52, 0.55, 0.61],
+    "majority": [0.5] * 4 + [0.51] * 4,
+})
+
+
+def test_the_glue_shaped_table_has_the_majority_row_first_then_mean_and_spread_per_method():
+    table = bert_transfer.glue_shaped(RESULTS)
+    assert list(table.index) == ["majority class", "from scratch", "BERT, fine-tuned"]
+    assert list(table.columns) == ["sentiment", "paraphrase", "Average"]
+    assert table.loc["from scratch", "sentiment"] == f"{0.65:.3f} ± {np.std([0.6, 0.7]):.3f}"
+    assert table.loc["BERT, fine-tuned", "paraphrase"] == f"{0.58:.3f} ± {np.std([0.55, 0.61]):.3f}"
+    assert table.loc["BERT, fine-tuned", "Average"] == f"{(0.85 + 0.58) / 2:.3f}"
+    assert table.loc["majority class"].tolist() == ["0.500", "0.510", "0.505"]
+    spread = bert_transfer.seed_spread(RESULTS)
+    assert spread.loc["sentiment", "gain"] == pytest.approx(0.85 - 0.65)
+    assert spread.loc["paraphrase", "from scratch range"] == "0.500–0.520"
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    texts = [f"the film was {w} and the cast was {v} ." for w in ("good", "bad", "dull", "great")
+             for v in ("fine", "poor", "superb")] * 20
+    tokenizer = train_wordpiece(texts, vocab_size=200)
+    torch.manual_seed(0)
+    model = BertForPreTraining(BertConfig(vocab_size=tokenizer.get_vocab_size(), hidden=16, heads=2,
+                                          intermediate=32, max_positions=64))
+    return model, tokenizer
+
+
+def test_scratch_runs_ignore_the_pretrained_encoder_and_fine_tuned_runs_start_from_it(tiny, monkeypatch):
+    model, tokenizer = tiny
+    started_from = []
+    original = bert_transfer.classifier_from
+
+    def spy(pretrained, *args, **kwargs):
+        started_from.append(pretrained)
+        return original(pretrained, *args, **kwargs)
+
+    monkeypatch.setattr(bert_transfer, "classifier_from", spy)
+    recipe = dataclasses.replace(config.BertFineTuning(), steps=3, batch_size=8)
+    results = bert_transfer.transfer_results(model, tokenizer, ["sentiment", "paraphrase"], 16, 2, recipe,
+                                             progress=False)
+    assert len(results) == 2 * 2 * 2 and set(results["method"]) == set(bert_transfer.METHODS)
+    assert [p is model for p in started_from] == [m == "BERT, fine-tuned" for m in results["method"]]
+    assert results["accuracy"].between(0, 1).all() and "F1" in results.columns  # paraphrase has GLUE's F1
+    assert results.groupby("task")["majority"].nunique().eq(1).all()
+
+
+def test_a_run_is_decided_by_its_seed(tiny):
+    model, tokenizer = tiny
+    data = bert_transfer.encoded_task(tokenizer, "sentiment", 16, 64)
+    recipe = dataclasses.replace(config.BertFineTuning(), steps=4, batch_size=8)
+    first, again = (bert_transfer.run_bert_task(model, model.config, data, "sentiment", recipe, seed=3)
+                    for _ in range(2))
+    assert first["accuracy"] == again["accuracy"]
