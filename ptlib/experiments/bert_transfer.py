@@ -12,8 +12,9 @@ from tokenizers import Tokenizer
 from tqdm.auto import tqdm
 
 from ..analysis.metrics import GLUE_METRIC, majority_rate, task_scores
+from ..analysis.mlm_probes import agreement_accuracy
 from ..config import BertFineTuning, sizes
-from ..data import load_task
+from ..data import load_probe, load_task
 from ..data.wordpiece import encode_dataset
 from ..models import count_parameters
 from ..models.bert import BertConfig, BertForPreTraining
@@ -100,5 +101,6 @@ def published_glue() -> pd.DataFrame:
     return pd.DataFrame.from_dict(BERT_GLUE, orient="index", columns=list(BERT_GLUE_COLUMNS))
 
 
-__all__ = ["BERT_PRETRAINING", "BERT_SOURCE", "GLUE_METRIC", "count_parameters", "glue_shaped", "load_pretrained",
-           "pooling_comparison", "published_glue", "run_bert_task", "seed_spread", "sizes", "transfer_results"]
+__all__ = ["BERT_PRETRAINING", "BERT_SOURCE", "GLUE_METRIC", "agreement_accuracy", "count_parameters", "glue_shaped",
+           "load_pretrained", "load_probe", "pooling_comparison", "published_glue", "run_bert_task", "seed_spread",
+           "sizes", "transfer_results"]

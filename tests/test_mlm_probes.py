@@ -1,0 +1,49 @@
+"""Pseudo-log-likelihoods against one forward pass per masked token, and agreement judged with them."""
+
+import torch
+
+from ptlib.analysis.mlm_probes import agreement_accuracy, pseudo_log_likelihoods
+from ptlib.data.vocab import MASK_ID
+from ptlib.data.wordpiece import train_wordpiece
+from ptlib.models.bert import BertConfig, BertForPreTraining
+
+TEXTS = ["the dogs are here .", "the dog is here now .", "a cat sat ."]
+
+
+def _setup():
+    tokenizer = train_wordpiece([f"the {n} {v} here ." for n in ("dog", "dogs", "cat", "cats") for v in ("is", "are")]
+                                * 20 + ["a cat sat now ."] * 5, vocab_size=120)
+    torch.manual_seed(0)
+    model = BertForPreTraining(BertConfig(vocab_size=tokenizer.get_vocab_size(), hidden=16, heads=2,
+                                          intermediate=32, max_positions=32)).eval()
+    return model, tokenizer
+
+
+def test_the_pseudo_log_likelihood_is_the_sum_over_tokens_masked_one_at_a_time():
+    model, tokenizer = _setup()
+    expected = []
+    for text in TEXTS:
+        ids = torch.tensor([tokenizer.encode(text).ids])
+        total = 0.0
+        for position in range(1, ids.size(1) - 1):
+            masked = ids.clone()
+            masked[0, position] = MASK_ID
+            with torch.no_grad():
+                logits, _ = model(masked)
+            total += logits[0, position].log_softmax(-1)[ids[0, position]].item()
+        expected.append(total)
+    for batch_size in (1, 3, 256):  # batches mix texts of different lengths: padding must not count
+        got = pseudo_log_likelihoods(model, tokenizer, TEXTS, batch_size=batch_size)
+        assert torch.allclose(torch.tensor(got), torch.tensor(expected), atol=1e-4)
+
+
+def test_agreement_compares_the_grammatical_sentence_with_the_one_whose_verb_is_swapped():
+    model, tokenizer = _setup()
+    items = [{"prefix": "the dogs", "good": "are", "bad": "is", "interveners": 0, "text": "the dogs are here ."},
+             {"prefix": "the dog", "good": "is", "bad": "are", "interveners": 1, "text": "the dog is here ."}]
+    table = agreement_accuracy(model, tokenizer, items)
+    assert table["bad"].tolist() == ["the dogs is here .", "the dog are here ."]
+    good, bad = (pseudo_log_likelihoods(model, tokenizer, texts) for texts in
+                 ([i["text"] for i in items], table["bad"].tolist()))
+    assert table["correct"].tolist() == [g > b for g, b in zip(good, bad)]
+    assert table["interveners"].tolist() == [0, 1]
