@@ -30,8 +30,33 @@ def test_the_glue_shaped_table_has_the_majority_row_first_then_mean_and_spread_p
     assert table.loc["BERT, fine-tuned", "Average"] == f"{(0.85 + 0.58) / 2:.3f}"
     assert table.loc["majority class"].tolist() == ["0.500", "0.510", "0.505"]
     spread = bert_transfer.seed_spread(RESULTS)
-    assert spread.loc["sentiment", "gain"] == pytest.approx(0.85 - 0.65)
+    assert spread.loc["sentiment", "gain of BERT, fine-tuned"] == pytest.approx(0.85 - 0.65)
     assert spread.loc["paraphrase", "from scratch range"] == "0.500–0.520"
+
+
+def test_the_lecture_order_of_rows_is_kept_whatever_order_the_runs_came_in():
+    elmo = RESULTS[RESULTS["method"] == "from scratch"].assign(method=bert_transfer.ELMO_METHOD, accuracy=0.75)
+    table = bert_transfer.glue_shaped(pd.concat([RESULTS, elmo]))
+    assert list(table.index) == ["majority class", "from scratch", bert_transfer.ELMO_METHOD, "BERT, fine-tuned"]
+    gains = bert_transfer.seed_spread(pd.concat([elmo, RESULTS]))
+    assert gains.loc["paraphrase", f"gain of {bert_transfer.ELMO_METHOD}"] == pytest.approx(0.75 - 0.51)
+
+
+def test_elmo_rows_use_the_frozen_features_on_the_same_tasks_and_seeds(monkeypatch):
+    calls = []
+    monkeypatch.setattr(bert_transfer, "elmo_examples", lambda bilm, split: [{"label": y} for y in split["label"]])
+
+    def run(bilm, train, test, **options):
+        calls.append(options)
+        return {"accuracy": 0.5 + options["seed"] / 10, "seconds": 1.0, "weights": [1.0], "gamma": 1.0}
+
+    monkeypatch.setattr(bert_transfer, "run_elmo_task", run)
+    rows = bert_transfer.elmo_results(object(), ["sentiment", "paraphrase"], 16, 2, progress=False)
+    assert [(c["task"], c["seed"], c["inputs"]) for c in calls] == [
+        ("sentiment", 0, "embedding+elmo"), ("sentiment", 1, "embedding+elmo"),
+        ("paraphrase", 0, "embedding+elmo"), ("paraphrase", 1, "embedding+elmo")]
+    assert set(rows["method"]) == {bert_transfer.ELMO_METHOD} and "weights" not in rows
+    assert rows["majority"].between(0.4, 0.6).all() and rows["accuracy"].tolist() == [0.5, 0.6, 0.5, 0.6]
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,15 @@ from ..data import load_probe, load_task
 from ..data.wordpiece import encode_dataset
 from ..models import count_parameters
 from ..models.bert import BertConfig, BertForPreTraining
+from ..pretrained import PretrainedBiLM
 from ..pretrained import load as load_pretrained
 from ..train.bert import classifier_from, classifier_predictions, fine_tune_bert
+from .elmo import elmo_examples
+from .elmo import run_task as run_elmo_task
 from .published import BERT_GLUE, BERT_GLUE_COLUMNS, BERT_PRETRAINING, BERT_SOURCE
 
 METHODS = {"from scratch": False, "BERT, fine-tuned": True}  # method -> starts from the pre-trained encoder
+ELMO_METHOD = "ELMo features (frozen biLM)"
 COLUMNS = ["input_ids", "token_type_ids", "attention_mask", "label"]
 
 
@@ -72,6 +76,22 @@ def transfer_results(pretrained: BertForPreTraining, tokenizer: Tokenizer, tasks
     return pd.DataFrame(rows).assign(majority=lambda frame: frame["task"].map(majority))
 
 
+def elmo_results(bilm: PretrainedBiLM, tasks: Sequence[str], n_labels: int, seeds: int,
+                 progress: bool = True) -> pd.DataFrame:
+    """Notebook 04's feature-based ELMo on the same tasks, labels and test sets: a task model reading word vectors
+    and the frozen biLM's scalar mix, with notebook 04's recipe. Rows as :func:`transfer_results` gives them."""
+    rows = []
+    for task in tqdm(tasks, desc="ELMo features", disable=not progress):
+        splits = load_task(task, train_size=n_labels)
+        train, test = elmo_examples(bilm, splits["train"]), elmo_examples(bilm, splits["test"])
+        majority = majority_rate(splits["test"]["label"])
+        for seed in range(seeds):
+            result = run_elmo_task(bilm, train, test, inputs="embedding+elmo", seed=seed, task=task)
+            rows.append({"task": task, "method": ELMO_METHOD, "seed": seed, "majority": majority,
+                         **{key: value for key, value in result.items() if key not in ("weights", "gamma")}})
+    return pd.DataFrame(rows)
+
+
 def glue_shaped(results: pd.DataFrame, score: str = "accuracy") -> pd.DataFrame:
     """Methods as rows and tasks as columns (mean ± standard deviation over seeds), an average column, and the
     majority-class rate as the first row, like the GLUE table."""
@@ -83,17 +103,25 @@ def glue_shaped(results: pd.DataFrame, score: str = "accuracy") -> pd.DataFrame:
     majority = results.groupby("task", sort=False)["majority"].first()[tasks]
     first = pd.DataFrame([[*(f"{value:.3f}" for value in majority), f"{majority.mean():.3f}"]],
                          columns=table.columns, index=["majority class"])
-    return pd.concat([first, table.loc[list(dict.fromkeys(results["method"]))]])
+    return pd.concat([first, table.loc[_in_order(results)]])
+
+
+def _in_order(results: pd.DataFrame) -> list[str]:
+    """The methods of ``results`` as the lecture orders them: from scratch, ELMo, BERT (others after)."""
+    found = list(dict.fromkeys(results["method"]))
+    order = [method for method in ("from scratch", ELMO_METHOD, "BERT, fine-tuned") if method in found]
+    return order + [method for method in found if method not in order]
 
 
 def seed_spread(results: pd.DataFrame, score: str = "accuracy") -> pd.DataFrame:
-    """Per task: the fine-tuned minus the from-scratch mean, and each method's range over seeds."""
+    """Per task: each method's mean minus the from-scratch mean ("gain of ..."), and each method's range over
+    seeds."""
     grouped = results.groupby(["task", "method"], sort=False)[score]
     means, lows, highs = grouped.mean().unstack(), grouped.min().unstack(), grouped.max().unstack()
-    methods = list(METHODS)
-    return pd.DataFrame({"gain": means[methods[1]] - means[methods[0]],
-                         **{f"{m} range": lows[m].map("{:.3f}".format) + "–" + highs[m].map("{:.3f}".format)
-                            for m in methods}})
+    methods = _in_order(results)
+    gains = {f"gain of {m}": means[m] - means["from scratch"] for m in methods if m != "from scratch"}
+    ranges = {f"{m} range": lows[m].map("{:.3f}".format) + "–" + highs[m].map("{:.3f}".format) for m in methods}
+    return pd.DataFrame({**gains, **ranges})
 
 
 def published_glue() -> pd.DataFrame:
@@ -101,6 +129,6 @@ def published_glue() -> pd.DataFrame:
     return pd.DataFrame.from_dict(BERT_GLUE, orient="index", columns=list(BERT_GLUE_COLUMNS))
 
 
-__all__ = ["BERT_PRETRAINING", "BERT_SOURCE", "GLUE_METRIC", "agreement_accuracy", "count_parameters", "glue_shaped",
-           "load_pretrained", "load_probe", "pooling_comparison", "published_glue", "run_bert_task", "seed_spread",
-           "sizes", "transfer_results"]
+__all__ = ["BERT_PRETRAINING", "BERT_SOURCE", "ELMO_METHOD", "GLUE_METRIC", "agreement_accuracy", "count_parameters",
+           "elmo_results", "glue_shaped", "load_pretrained", "load_probe", "pooling_comparison", "published_glue",
+           "run_bert_task", "seed_spread", "sizes", "transfer_results"]

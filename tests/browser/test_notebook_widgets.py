@@ -20,7 +20,7 @@ from conftest import ARTIFACTS, ROOT, Lab
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-WIDGET_NOTEBOOKS = ["05_global_vs_contextual.ipynb"]
+WIDGET_NOTEBOOKS = ["05_global_vs_contextual.ipynb", "06_bert_inputs_and_masking.ipynb"]
 WIDGET_CODE = re.compile(r"ipywidgets|\binteract(ive)?\(|_widget\(")
 RUN_S = 300  # running up to the widget; a cold cache trains the quick-mode models in the kernel
 STEP_MS = 20_000  # one widget update: a kernel round trip, the biLM reading one sentence
@@ -278,3 +278,52 @@ def test_explorer_widget_in_jupyterlab(lab: Lab, page: Page) -> None:
     page.screenshot(path=ARTIFACTS / "05_explorer-page.png", full_page=True)
     print(f"browser test of notebook 05: {time.perf_counter() - started:.0f} s")
 
+
+def chosen_count(shown: Locator) -> tuple[int, int, int]:
+    """(chosen, word tokens, draw) as the masking widget's summary line says them."""
+    found = re.search(r"(\d+) of (\d+) word tokens chosen \(draw (\d+)\)", shown.inner_text())
+    assert found, shown.inner_text()
+    return int(found[1]), int(found[2]), int(found[3])
+
+
+def test_masking_widget_in_jupyterlab(lab: Lab, page: Page) -> None:
+    started = time.perf_counter()
+    cell = run_up_to(page, lab, "06_bert_inputs_and_masking.ipynb", "masking_widget(")
+    widget = cell.locator(".jp-OutputArea")
+    sentence = widget.get_by_label("sentence", exact=True)
+    button = widget.get_by_role("button", name="re-draw")
+    readout = widget.locator(".widget-readout")
+    shown = widget.locator(".widget-html-content")
+    expect(widget.locator("input, select, textarea, button, .widget-slider")).to_have_count(3)
+
+    # as it opens: the notebook's pair, 15% of its word tokens chosen, each coloured by its outcome
+    expect(shown).to_contain_text("word tokens chosen (draw 1)")
+    chosen, words, _ = chosen_count(shown)
+    assert chosen == max(1, round(0.15 * words)), (chosen, words)
+    expect(shown.locator("span[title]")).to_have_count(chosen)
+    page.screenshot(path=ARTIFACTS / "06_masking-opened.png")
+
+    # re-draw: a new draw of the same sentence, as many tokens chosen
+    button.click()
+    expect(shown).to_contain_text("(draw 2)")
+    assert chosen_count(shown)[:2] == (chosen, words)
+
+    # the rate, typed into the slider's readout: more tokens chosen
+    readout.fill("0.5")
+    readout.press("Enter")
+    expect(readout).to_have_text("0.50")
+    expect(shown).to_contain_text(f"{round(0.5 * words)} of {words} word tokens chosen")
+    expect(shown.locator("span[title]")).to_have_count(round(0.5 * words))
+
+    # a sentence of one's own on Enter, then an empty one: a message in the widget, not a traceback
+    sentence.fill("the cat sat on the mat .")
+    sentence.press("Enter")
+    expect(shown).to_contain_text("word tokens chosen")
+    pieces = kernel_value(page, "len(bert.tokenizer.encode('the cat sat on the mat .').ids) - 2")
+    assert chosen_count(shown)[1] == pieces
+    sentence.fill("   ")
+    sentence.press("Enter")
+    expect(shown).to_contain_text("is empty")
+    expect(widget.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")).to_have_count(0)
+    page.screenshot(path=ARTIFACTS / "06_masking-empty.png")
+    print(f"browser test of notebook 06: {time.perf_counter() - started:.0f} s")
