@@ -53,11 +53,12 @@ def run_up_to(page: Page, lab: Lab, notebook: str, marker: str) -> Locator:
     """Open ``notebook`` in JupyterLab, clear its stored outputs, run every cell up to and including the first
     whose source holds ``marker``, and return that cell (once it ran without an error anywhere above)."""
     page.goto(lab.notebook_url(notebook))
-    page.wait_for_function("""() => {
+    # the notebook asked for, not one an earlier test left open (JupyterLab restores its workspace)
+    page.wait_for_function("""name => {
         const panel = window.jupyterapp?.shell.currentWidget;
-        return panel?.sessionContext?.session?.kernel && panel.sessionContext.kernelDisplayStatus === "idle"
-            && panel.content.widgets.length > 0;
-    }""", timeout=120_000)
+        return panel?.context?.path?.endsWith(name) && panel.sessionContext?.session?.kernel
+            && panel.sessionContext.kernelDisplayStatus === "idle" && panel.content.widgets.length > 0;
+    }""", arg=notebook, timeout=120_000)
     index = page.evaluate("""marker => {
         const panel = window.jupyterapp.shell.currentWidget, commands = window.jupyterapp.commands;
         window.testPanel = panel;
@@ -83,7 +84,8 @@ def run_up_to(page: Page, lab: Lab, notebook: str, marker: str) -> Locator:
     status = page.evaluate("""async code => (await window.testPanel.sessionContext.session.kernel.requestExecute(
         {code, silent: true, store_history: false}).done).content.status""", KERNEL_HELPER)
     assert status == "ok"
-    return page.locator(".jp-Notebook .jp-Cell").nth(index)
+    panel = page.evaluate("window.testPanel.id")  # the DOM id of this notebook's panel: others may stay open
+    return page.locator(f"[id='{panel}'] .jp-Notebook .jp-Cell").nth(index)
 
 
 def kernel_value(page: Page, expression: str) -> Any:
