@@ -28,15 +28,12 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
-from lm_claims import MENTION_BUCKETS, probe_figures  # noqa: E402
+from lm_claims import MENTION_BUCKETS, probe_figures, transfer_methods  # noqa: E402
 
 from ptlib import config, data, pretrained  # noqa: E402
 from ptlib.data.batching import encode_task  # noqa: E402
 from ptlib.experiments.sweeps import learning_curve, summarise  # noqa: E402
-from ptlib.models.awd_lstm import AWDLSTMEncoder  # noqa: E402
-from ptlib.models.classifier import LSTMClassifier  # noqa: E402
 from ptlib.models.ngram import NgramLM  # noqa: E402
-from ptlib.train.classifier import accuracy, train_classifier  # noqa: E402
 
 SMALL_LM = {"embedding": 64, "hidden": 128}
 LABEL_COUNTS = (32, 1000)
@@ -73,31 +70,13 @@ def task_figures(pre: pretrained.PretrainedLM, sizes: config.Sizes) -> dict:
     figures: dict = {}
     vocab = pre.vocab
 
-    def fresh(seed: int) -> LSTMClassifier:
-        torch.manual_seed(seed)
-        return LSTMClassifier(AWDLSTMEncoder(pretrained.lm_architecture(vocab, sizes.lm)), 2)
-
-    def methods(test: list) -> dict:
-        def scratch(examples: list, seed: int) -> float:
-            model = fresh(seed)
-            train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed)
-            return accuracy(model, test)
-
-        def fine_tuned(examples: list, seed: int) -> float:
-            model = fresh(seed)
-            model.encoder.load_state_dict(pre.model.encoder.state_dict())
-            train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed, encoder_lr=5e-4)
-            return accuracy(model, test)
-
-        return {"scratch": scratch, "fine-tuned": fine_tuned}
-
     for task_name in data.GENERATED_TASKS:
         task = data.load_task(task_name, train_size=max(LABEL_COUNTS))
         train, test = encode_task(task["train"], vocab), encode_task(task["test"], vocab)
         figures[f"{task_name}_majority_rate"] = round(max(Counter(task["test"]["label"]).values()) / len(test), 3)
         started = time.perf_counter()
-        rows = learning_curve(methods(test), train, LABEL_COUNTS, seeds=sizes.tasks.seeds, label=lambda e: e[1],
-                              progress=False)
+        rows = learning_curve(transfer_methods(pre, sizes, test, features=False), train, LABEL_COUNTS,
+                              seeds=sizes.tasks.seeds, label=lambda e: e[1], progress=False)
         figures[f"{task_name}_seconds"] = round(time.perf_counter() - started, 1)
         for row in summarise(rows):
             figures[f"{task_name}_{row['n']}_{row['method']}"] = f"{row['mean']:.3f} ± {row['std']:.3f}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +64,31 @@ def probe_figures(pre: pretrained.PretrainedLM, corpus, prefix: str) -> dict:
     return figures
 
 
+def transfer_methods(pre: pretrained.PretrainedLM, sizes: config.Sizes, test: list,
+                     features: bool = True) -> dict[str, Callable[[list, int], float]]:
+    """Notebook 01's methods as ``learning_curve`` takes them: an LSTM classifier from scratch, a linear probe on
+    the frozen pre-trained encoder (``features``), and the encoder fine-tuned; each scored on ``test``."""
+    def fresh(seed: int) -> LSTMClassifier:
+        torch.manual_seed(seed)
+        return LSTMClassifier(AWDLSTMEncoder(pretrained.lm_architecture(pre.vocab, sizes.lm)), 2)
+
+    def scratch(examples: list, seed: int) -> float:
+        model = fresh(seed)
+        train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed)
+        return accuracy(model, test)
+
+    def fine_tuned(examples: list, seed: int) -> float:
+        model = fresh(seed)
+        model.encoder.load_state_dict(pre.model.encoder.state_dict())
+        train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed, encoder_lr=5e-4)
+        return accuracy(model, test)
+
+    def frozen(examples: list, seed: int) -> float:
+        return probe_accuracy(pre.model.encoder, examples, test, seed)
+
+    return {"scratch": scratch, **({"features": frozen} if features else {}), "fine-tuned": fine_tuned}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--retrain", action="store_true", help="train the language models afresh")
@@ -82,26 +108,8 @@ def main() -> None:
     task = data.load_task("sentiment", train_size=sizes.tasks.train)
     train, test = encode_task(task["train"], vocab), encode_task(task["test"], vocab)
 
-    def fresh(seed: int) -> LSTMClassifier:
-        torch.manual_seed(seed)
-        return LSTMClassifier(AWDLSTMEncoder(pretrained.lm_architecture(vocab, sizes.lm)), 2)
-
-    def scratch(examples: list, seed: int) -> float:
-        model = fresh(seed)
-        train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed)
-        return accuracy(model, test)
-
-    def fine_tuned(examples: list, seed: int) -> float:
-        model = fresh(seed)
-        model.encoder.load_state_dict(pre.model.encoder.state_dict())
-        train_classifier(model, examples, steps=sizes.tasks.classifier_steps, seed=seed, encoder_lr=5e-4)
-        return accuracy(model, test)
-
-    def features(examples: list, seed: int) -> float:
-        return probe_accuracy(pre.model.encoder, examples, test, seed)
-
     started = time.perf_counter()
-    rows = learning_curve({"scratch": scratch, "features": features, "fine-tuned": fine_tuned}, train,
+    rows = learning_curve(transfer_methods(pre, sizes, test), train,
                           LABEL_COUNTS, seeds=sizes.tasks.seeds, label=lambda e: e[1], progress=False)
     figures["learning_curve_seconds"] = round(time.perf_counter() - started, 1)
     for row in summarise(rows):
