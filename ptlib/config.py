@@ -131,6 +131,11 @@ class BertRecipe:
     intermediate: int = 512
     max_length: int = 64  # tokens per pair, [CLS] and both [SEP]s included
     pairs: int = 120_000  # one epoch over as many pairs: 40,000 gave MLM 0.23 / NSP 0.68, 120,000 0.57 / 0.85
+    # then a short last phase of longer sequences, as BERT ended 128-token training with 512: as many more pairs as
+    # this share of ``pairs``, each segment up to ``long_span`` sentences, up to ``long_max_length`` tokens
+    long_share: float = 0.1
+    long_span: int = 3
+    long_max_length: int = 128
     comparison_pairs: int = 40_000  # each of notebook 06's two masking-rule BERTs, which differ in the rule only
     epochs: int = 1
     batch_size: int = 32

@@ -34,8 +34,11 @@ class PretrainedBERT:
 
 
 def bert_architecture(vocab_size: int, recipe: config.BertRecipe) -> bert.BertConfig:
+    if recipe.long_max_length < recipe.max_length:
+        raise ValueError(f"bert.long_max_length ({recipe.long_max_length}) must be at least bert.max_length "
+                         f"({recipe.max_length}): the last phase has the longer sequences")
     return bert.BertConfig(vocab_size=vocab_size, hidden=recipe.hidden, layers=recipe.layers, heads=recipe.heads,
-                           intermediate=recipe.intermediate, max_positions=recipe.max_length,
+                           intermediate=recipe.intermediate, max_positions=recipe.long_max_length,
                            dropout=recipe.dropout, attention_dropout=recipe.dropout)
 
 
@@ -46,12 +49,19 @@ def bert_builder(rule: MaskingRule = BERT_MASKING, pairs: str = "pairs") -> Call
         recipe = dataclasses.replace(sizes.bert, pairs=getattr(sizes.bert, pairs))
         documents = pretraining_documents(sizes, seed)
         tokenizer = train_wordpiece(documents["train"]["text"][:], vocab_size=recipe.wordpiece_vocab)
+        architecture = bert_architecture(tokenizer.get_vocab_size(), recipe)
         splits = {split: pretraining_pairs(documents[split], tokenizer, n, recipe.max_length, seed)
                   for split, n in (("train", recipe.pairs), ("validation", validation_pairs(recipe)))}
+        long_pairs = round(recipe.long_share * recipe.pairs)
+        longer = {split: pretraining_pairs(documents[split], tokenizer, n, recipe.long_max_length, seed,
+                                           recipe.long_span) if n else []
+                  for split, n in (("train", long_pairs), ("validation", validation_pairs(recipe) if long_pairs else 0))}
         seed_everything(seed)
-        model = bert.BertForPreTraining(bert_architecture(tokenizer.get_vocab_size(), recipe))
-        history = pretrain_bert(model, splits["train"], splits["validation"], epochs=recipe.epochs,
-                                batch_size=recipe.batch_size, lr=recipe.lr, rule=rule, seed=seed, progress=progress)
+        model = bert.BertForPreTraining(architecture)
+        history = pretrain_bert(model, splits["train"], splits["validation"], longer=longer["train"],
+                                longer_validation=longer["validation"] or None, boundary=recipe.max_length,
+                                epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr, rule=rule,
+                                seed=seed, progress=progress)
         return {"state_dict": cpu_state(model), "tokenizer": tokenizer.to_str(), "history": history,
                 "mlm_accuracy": history.final("mlm_accuracy"), "nsp_accuracy": history.final("nsp_accuracy")}
 
@@ -78,9 +88,11 @@ def validation_pairs(recipe: config.BertRecipe) -> int:
     return max(recipe.pairs // 10, 100)
 
 
-def pretraining_pairs(split: Dataset, tokenizer: Tokenizer, n_pairs: int, max_length: int, seed: int) -> list[dict]:
-    """``n_pairs`` NSP pairs of a corpus split, encoded: the rows :func:`pretrain_bert` reads."""
-    return (encode_dataset(next_sentence_pairs(split, n_pairs, seed=seed), tokenizer, max_length)
+def pretraining_pairs(split: Dataset, tokenizer: Tokenizer, n_pairs: int, max_length: int, seed: int,
+                      span: int = 1) -> list[dict]:
+    """``n_pairs`` NSP pairs of a corpus split (segments of up to ``span`` sentences), encoded: the rows
+    :func:`pretrain_bert` reads."""
+    return (encode_dataset(next_sentence_pairs(split, n_pairs, seed=seed, span=span), tokenizer, max_length)
             .select_columns(["input_ids", "token_type_ids", "attention_mask", "label"]).to_list())
 
 

@@ -16,25 +16,26 @@ from ptlib.train.schedules import warmup_then_linear_decay
 CYCLE = 12  # toy words 5 .. 16, each followed by the next one round the cycle
 
 
-def _toy_pairs(n: int, seed: int) -> list[dict]:
-    """Pairs of 6-word runs of the cycle: the second continues the first (is_next) or starts anywhere else."""
+def _toy_pairs(n: int, seed: int, run: int = 6) -> list[dict]:
+    """Pairs of runs of the cycle (``run`` words each): the second continues the first (is_next) or starts anywhere
+    else."""
     rng = random.Random(seed)
     pairs = []
     for index in range(n):
         start = rng.randrange(CYCLE)
-        first = [5 + (start + i) % CYCLE for i in range(6)]
+        first = [5 + (start + i) % CYCLE for i in range(run)]
         label = index % 2
-        offset = 6 if label == 0 else rng.choice([k for k in range(CYCLE) if k != 6])
-        second = [5 + (start + offset + i) % CYCLE for i in range(6)]
+        offset = run if label == 0 else rng.choice([k for k in range(CYCLE) if k != run % CYCLE])
+        second = [5 + (start + offset + i) % CYCLE for i in range(run)]
         ids = [CLS_ID, *first, SEP_ID, *second, SEP_ID]
-        pairs.append({"input_ids": ids, "token_type_ids": [0] * 8 + [1] * 7, "label": label})
+        pairs.append({"input_ids": ids, "token_type_ids": [0] * (run + 2) + [1] * (run + 1), "label": label})
     return pairs
 
 
-def _model(seed: int = 0) -> BertForPreTraining:
+def _model(seed: int = 0, max_positions: int = 16) -> BertForPreTraining:
     torch.manual_seed(seed)
     return BertForPreTraining(BertConfig(vocab_size=5 + CYCLE, hidden=64, layers=2, heads=4, intermediate=128,
-                                         max_positions=16, dropout=0.0, attention_dropout=0.0))
+                                         max_positions=max_positions, dropout=0.0, attention_dropout=0.0))
 
 
 def test_the_loss_is_the_cross_entropy_of_the_chosen_positions_plus_nsp():
@@ -67,6 +68,54 @@ def test_a_small_bert_learns_the_toy_worlds_words_and_order(pretrained_toy):
     after = history.evaluations[-1]  # measured: MLM 0.925, NSP 0.88 (chance: 1/12 and 1/2)
     assert before["mlm_accuracy"] < 0.2 and after["mlm_accuracy"] > 0.8  # a masked word follows from its neighbours
     assert after["nsp_accuracy"] > 0.75  # is_next continues the cycle across [SEP]
+
+
+def _two_phase_toy(longer: bool) -> tuple[BertForPreTraining, torch.Tensor, list[dict]]:
+    """A toy BERT pre-trained on 15-token pairs, then (if ``longer``) a short phase of 31-token pairs; with its
+    initial position embeddings and its evaluations."""
+    model = _model(max_positions=32)
+    initial = model.bert.embeddings.position_embeddings.weight.detach().clone()
+    history = bert_training.pretrain_bert(
+        model, _toy_pairs(6400, seed=0), _toy_pairs(100, seed=1), longer=_toy_pairs(1600, seed=4, run=14) if longer else (),
+        longer_validation=_toy_pairs(100, seed=1, run=14), boundary=16, batch_size=32, lr=5e-3, progress=False,
+        device=torch.device("cpu"))
+    return model, initial, history.evaluations
+
+
+def test_only_the_longer_phase_trains_the_positions_beyond_the_first_phases_length():
+    def scale_of_far_rows(longer: bool) -> tuple[torch.Tensor, torch.Tensor]:
+        """How each position embedding from 16 on compares with its initial value (one factor per row)."""
+        model, initial, _ = _two_phase_toy(longer)
+        now = model.bert.embeddings.position_embeddings.weight.detach()
+        return (now[16:] * initial[16:]).sum(-1) / (initial[16:] ** 2).sum(-1), (now[16:] - initial[16:]).norm()
+
+    # without gradients, AdamW's decoupled weight decay only shrinks a row, by the same factor for every row
+    shrunk, _ = scale_of_far_rows(longer=False)
+    assert shrunk.max() - shrunk.min() < 1e-5 and 0.95 < shrunk.mean() < 1
+    trained, moved = scale_of_far_rows(longer=True)
+    assert trained.max() - trained.min() > 0.05 and moved > 0.1
+
+
+def test_the_longer_phase_teaches_the_model_to_predict_beyond_the_first_phases_length():
+    _, _, (switch, end) = _two_phase_toy(longer=True)
+    assert switch["step"] == 6400 // 32 and end["step"] == (6400 + 1600) // 32
+    # measured: far 0.17 at the switch, 0.39 at the end
+    assert end["far_mlm_accuracy"] > switch["far_mlm_accuracy"] + 0.1
+
+
+def test_accuracy_by_position_counts_the_chosen_positions_either_side_of_the_boundary():
+    model, pairs = _model(max_positions=32).eval(), _toy_pairs(40, seed=5, run=14)
+    found = bert_training.accuracy_by_position(model, pairs, boundary=10, seed=2)
+    batch = next(bert_training.masked_batches(pairs, 128, 5 + CYCLE, dynamic=False, shuffle=False, seed=2)(0))
+    with torch.no_grad():
+        mlm_logits, _ = model(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])  # every position
+    right = {"near": [0, 0], "far": [0, 0]}
+    for row, position in (batch["mlm_labels"] != IGNORE).nonzero().tolist():
+        band = right["far" if position >= 10 else "near"]
+        band[0] += int(mlm_logits[row, position].argmax() == batch["mlm_labels"][row, position])
+        band[1] += 1
+    assert right["near"][1] > 10 and right["far"][1] > 10
+    assert found == pytest.approx({band: hits / total for band, (hits, total) in right.items()})
 
 
 def test_the_schedule_is_transformers_linear_schedule_with_warmup():

@@ -155,3 +155,29 @@ def test_an_epoch_that_does_not_divide_into_accumulations_ends_with_a_smaller_st
         loss.backward()
         weight, bias = weight - 0.1 * w.grad, bias - 0.1 * b.grad
     assert torch.allclose(model.weight, weight, atol=1e-6) and torch.allclose(model.bias, bias, atol=1e-6)
+
+
+def test_the_progress_bar_is_told_the_total_steps_of_a_stream_without_a_length(monkeypatch):
+    totals = []
+
+    class Bar:
+        def __init__(self, total=None, **kwargs):
+            totals.append(total)
+
+        def update(self, n):
+            pass
+
+        def set_postfix(self, **kwargs):
+            pass
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(loop, "tqdm", Bar)
+    model = nn.Linear(3, 1)
+    for total_steps in (None, 4):
+        loop.fit(model, lambda epoch: regression_problem(), mse, torch.optim.SGD(model.parameters(), lr=0.01),
+                 total_steps=total_steps, device=torch.device("cpu"))
+    loop.fit(model, regression_problem(), mse, torch.optim.SGD(model.parameters(), lr=0.01), epochs=2,
+             device=torch.device("cpu"))
+    assert totals == [None, 4, 8]  # a list has a length: 2 epochs of 4 batches

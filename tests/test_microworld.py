@@ -302,3 +302,27 @@ def test_next_sentence_pairs(corpus, negatives):
         assert same_document == (negatives == "same_document"), row
     with pytest.raises(ValueError, match="unknown negatives"):
         nsp.next_sentence_pairs(train, 10, "shuffled")
+
+
+def test_next_sentence_pairs_of_spans_are_runs_of_consecutive_sentences(corpus):
+    train = corpus["train"]
+    texts, doc_ids = train["text"], train["doc_id"]
+    runs: dict[str, set] = {}  # every run of 1-3 consecutive sentences of one document -> its (document, first, last)
+    for start in range(len(texts)):
+        for stop in range(start + 1, min(start + 4, len(texts) + 1)):
+            if doc_ids[stop - 1] != doc_ids[start]:
+                break
+            runs.setdefault(" ".join(texts[start:stop]), set()).add((doc_ids[start], start, stop - 1))
+    pairs = nsp.next_sentence_pairs(train, 300, seed=2, span=3)
+    lengths = []
+    for row in pairs:
+        firsts, seconds = runs[row["text"]], runs[row["text_pair"]]
+        lengths.append(min(last - first + 1 for _, first, last in firsts))
+        follows = any(b[0] == a[0] and b[1] == a[2] + 1 for a in firsts for b in seconds)
+        same_document = any(b[0] == a[0] for a in firsts for b in seconds)
+        # is_next: B starts right where A ends, in the same document; a negative comes from another document
+        assert follows if row["label"] == 0 else not same_document, row
+    assert max(lengths) == 3 and min(lengths) == 1  # whole spans where the document allows, shorter at its start
+    assert nsp.next_sentence_pairs(train, 50, seed=2, span=1)["text"] == nsp.next_sentence_pairs(train, 50, seed=2)["text"]
+    with pytest.raises(ValueError, match="span must be positive"):
+        nsp.next_sentence_pairs(train, 10, span=0)

@@ -2,8 +2,8 @@
 
 import torch
 
-from ptlib.analysis.mlm_probes import agreement_accuracy, pseudo_log_likelihoods
-from ptlib.data.vocab import MASK_ID
+from ptlib.analysis.mlm_probes import agreement_accuracy, cloze_choices, cloze_scores, pseudo_log_likelihoods
+from ptlib.data.vocab import CLS_ID, MASK_ID, SEP_ID
 from ptlib.data.wordpiece import train_wordpiece
 from ptlib.models.bert import BertConfig, BertForPreTraining
 
@@ -47,3 +47,32 @@ def test_agreement_compares_the_grammatical_sentence_with_the_one_whose_verb_is_
                  ([i["text"] for i in items], table["bad"].tolist()))
     assert table["correct"].tolist() == [g > b for g, b in zip(good, bad)]
     assert table["interveners"].tolist() == [0, 1]
+
+
+def test_cloze_scores_are_the_mean_log_probability_of_the_candidates_pieces_in_a_gap_of_masks():
+    model, tokenizer = _setup()
+    items = [("the dog", "here .", ["is", "are", "catsz", "sat"]), ("a", "sat now .", ["cat", "dogs", "zzq"]),
+             ("the cats are", "", ["here", "now ."]),
+             ("the dog is here now . the cats are here . a cat sat now . the dogs", "here .", ["are", "is"])]
+    pieces = {w: tokenizer.encode(w, add_special_tokens=False).ids for _, _, options in items for w in options}
+    assert {len(p) for p in pieces.values()} >= {1, 2}  # single-piece and split candidates both
+    expected = []
+    for prompt, continuation, options in items:  # one forward pass per candidate, no batch, no padding
+        before = tokenizer.encode(prompt, add_special_tokens=False).ids
+        after = tokenizer.encode(continuation, add_special_tokens=False).ids if continuation else []
+        row = {}
+        for word in options:
+            ids = torch.tensor([[CLS_ID, *before, *[MASK_ID] * len(pieces[word]), *after, SEP_ID]])
+            with torch.no_grad():
+                logits, _ = model(ids)
+            log_probs = logits[0].log_softmax(-1)
+            row[word] = sum(log_probs[1 + len(before) + i, piece].item() for i, piece in enumerate(pieces[word]))
+            row[word] /= len(pieces[word])
+        expected.append(row)
+    prompts, continuations, candidates = zip(*items)
+    for batch_size in (1, 2, 256):  # short queries share a padded batch with the long one
+        got = cloze_scores(model, tokenizer, prompts, continuations, candidates, batch_size=batch_size)
+        for got_row, expected_row in zip(got, expected):
+            assert got_row.keys() == expected_row.keys()
+            assert all(abs(got_row[w] - expected_row[w]) < 1e-4 for w in expected_row)
+    assert cloze_choices(model, tokenizer, prompts, continuations, candidates) == [max(r, key=r.get) for r in expected]

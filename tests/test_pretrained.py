@@ -148,13 +148,24 @@ class _Stop(Exception):
 @pytest.mark.parametrize(("name", "rule", "pairs"), [("bert", (0.8, 0.1), 600), ("bert:80-10-10", (0.8, 0.1), 300),
                                                     ("bert:mask-only", (1.0, 0.0), 300)])
 def test_each_registry_bert_is_pretrained_with_its_masking_rule_and_budget(monkeypatch, name, rule, pairs):
+    recipe = TINY.bert
+
     def record(model, train, *args, **kwargs):
-        raise _Stop((kwargs["rule"].mask, kwargs["rule"].random), len(train))
+        longest = max(len(row["input_ids"]) for row in kwargs["longer"])
+        assert model.config.max_positions == recipe.long_max_length >= longest > recipe.max_length
+        assert max(len(row["input_ids"]) for row in train) <= recipe.max_length == kwargs["boundary"]
+        raise _Stop((kwargs["rule"].mask, kwargs["rule"].random), len(train), len(kwargs["longer"]))
 
     monkeypatch.setattr(pretrained_bert, "pretrain_bert", record)
     with pytest.raises(_Stop) as stopped:
         pretrained.MODELS[name].build(TINY, 0, False)
-    assert stopped.value.args == (rule, pairs)
+    assert stopped.value.args == (rule, pairs, round(recipe.long_share * pairs))  # then the longer phase's pairs
+
+
+def test_a_longer_phase_shorter_than_the_first_is_refused():
+    short = dataclasses.replace(TINY.bert, max_length=64, long_max_length=32)
+    with pytest.raises(ValueError, match="bert.long_max_length .32. must be at least bert.max_length .64."):
+        pretrained_bert.bert_architecture(100, short)
 
 
 def test_bert_pretrains_on_the_general_documents_and_the_reviews_each_review_a_document():

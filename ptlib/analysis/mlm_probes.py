@@ -1,8 +1,14 @@
-"""What a masked LM knows without fine-tuning: a sentence's pseudo-log-likelihood, and agreement judged with it.
+"""What a masked LM knows without fine-tuning: a sentence's pseudo-log-likelihood, agreement judged with it, and a
+cloze answered by filling masks.
 
 A masked LM gives no probability to a whole sentence, but it can score each token with the others visible: mask
 one token at a time and add up the log-probabilities of the right tokens (the pseudo-log-likelihood, Salazar et al.,
 2020). Of two sentences that differ only in a verb's number, the grammatical one should score higher.
+
+A cloze ("X was born in ___ .") is filled as in LAMA (Petroni et al., 2019), with one twist for names that
+WordPiece splits: for a candidate of k pieces, k [MASK]s stand in the gap, and the candidate's score is the mean
+log-probability of its pieces there (the mean, not the sum, so that a name of one piece is not preferred for its
+shortness).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import pandas as pd
 import torch
 from tokenizers import Tokenizer
 
-from ..data.vocab import MASK_ID, PAD_ID
+from ..data.vocab import CLS_ID, MASK_ID, PAD_ID, SEP_ID
 from ..models.bert import BertForPreTraining
 
 
@@ -56,3 +62,42 @@ def agreement_accuracy(model: BertForPreTraining, tokenizer: Tokenizer, items: I
     scores = pseudo_log_likelihoods(model, tokenizer, good + bad)
     return pd.DataFrame({"interveners": [row["interveners"] for row in rows], "bad": bad,
                          "correct": [g > b for g, b in zip(scores[:len(rows)], scores[len(rows):])]})
+
+
+@torch.no_grad()
+def cloze_scores(model: BertForPreTraining, tokenizer: Tokenizer, prompts: Sequence[str], continuations: Sequence[str],
+                 candidates: Sequence[Sequence[str]], batch_size: int = 256) -> list[dict[str, float]]:
+    """For each cloze item (``prompt`` ___ ``continuation``), every candidate's mean log-probability per word piece
+    when its pieces fill the gap as [MASK]s: ``[CLS] prompt [MASK] x k continuation [SEP]``."""
+    model.eval()
+    device = next(model.parameters()).device
+    pieces = {word: tokenizer.encode(word, add_special_tokens=False).ids for options in candidates for word in options}
+    # one query per (item, number of pieces): its ids, where the gap starts, and the candidates of that length
+    queries = []
+    for index, (prompt, continuation, options) in enumerate(zip(prompts, continuations, candidates)):
+        before = tokenizer.encode(prompt, add_special_tokens=False).ids
+        after = tokenizer.encode(continuation, add_special_tokens=False).ids if continuation.strip() else []
+        for k in sorted({len(pieces[word]) for word in options}):
+            ids = [CLS_ID, *before, *[MASK_ID] * k, *after, SEP_ID]
+            queries.append((index, ids, 1 + len(before), [word for word in options if len(pieces[word]) == k]))
+    scores: list[dict[str, float]] = [{} for _ in prompts]
+    for start in range(0, len(queries), batch_size):
+        chunk = queries[start:start + batch_size]
+        ids = torch.full((len(chunk), max(len(q[1]) for q in chunk)), PAD_ID, dtype=torch.long)
+        for row, (_, query_ids, _, _) in enumerate(chunk):
+            ids[row, :len(query_ids)] = torch.tensor(query_ids)
+        ids = ids.to(device)
+        hidden, _ = model.bert(ids, ids != PAD_ID, torch.zeros_like(ids))
+        for row, (index, _, gap, words) in enumerate(chunk):
+            k = len(pieces[words[0]])
+            log_probs = model.mlm(hidden[-1][row, gap:gap + k]).log_softmax(-1).cpu()  # [k, vocab]
+            targets = torch.tensor([pieces[word] for word in words])  # [words, k]
+            means = log_probs[torch.arange(k), targets].mean(-1)  # [words]
+            scores[index].update(zip(words, means.tolist()))
+    return scores
+
+
+def cloze_choices(model: BertForPreTraining, tokenizer: Tokenizer, prompts: Sequence[str],
+                  continuations: Sequence[str], candidates: Sequence[Sequence[str]]) -> list[str]:
+    """For each cloze item, the candidate of the highest :func:`cloze_scores`."""
+    return [max(scores, key=scores.get) for scores in cloze_scores(model, tokenizer, prompts, continuations, candidates)]

@@ -11,14 +11,15 @@ import pandas as pd
 from tokenizers import Tokenizer
 from tqdm.auto import tqdm
 
+from ..analysis.lm_queries import choose, prefers
 from ..analysis.metrics import GLUE_METRIC, majority_rate, task_scores
-from ..analysis.mlm_probes import agreement_accuracy
+from ..analysis.mlm_probes import agreement_accuracy, cloze_choices
 from ..config import BertFineTuning, sizes
-from ..data import load_probe, load_task
+from ..data import load_corpus, load_probe, load_task
 from ..data.wordpiece import encode_dataset
 from ..models import count_parameters
 from ..models.bert import BertConfig, BertForPreTraining
-from ..pretrained import PretrainedBiLM
+from ..pretrained import PretrainedBiLM, PretrainedLM
 from ..pretrained import load as load_pretrained
 from ..train.bert import classifier_from, classifier_predictions, fine_tune_bert
 from .elmo import elmo_examples
@@ -50,6 +51,42 @@ def run_bert_task(pretrained: BertForPreTraining | None, config: BertConfig, dat
     fitted = task_scores(task, classifier_predictions(model, data["train"]), [row["label"] for row in data["train"]])
     return {**task_scores(task, classifier_predictions(model, data["test"]), labels),
             "train accuracy": fitted["accuracy"], "seconds": seconds}
+
+
+LSTM_METHOD = "LSTM LM (notebook 02)"
+MENTION_BANDS = ([-1, 0, 4, 19, 79, 10_000], ["0", "1-4", "5-19", "20-79", "80+"])  # as notebook 02 groups them
+
+
+def probe_comparison(bert: BertForPreTraining, tokenizer: Tokenizer, lm: PretrainedLM,
+                     n_agreement: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Notebook 02's two probes, answered by the BERT and by notebook 02's LSTM LM on the same items.
+
+    Agreement (``n_agreement`` items): the LSTM compares the two verb forms after the prefix, the BERT the pseudo-log-
+    likelihoods of the two sentences. Facts (every fact, in its held-out wording, with its mentions in the corpus):
+    the LSTM picks the likeliest next word after the prompt, the BERT fills the gap with each candidate's pieces,
+    seeing the rest of the sentence too. Returns (agreement, facts), one row per item, one column per model
+    (True where it is right)."""
+    items = load_probe("agreement", n_items=n_agreement)
+    agreement = agreement_accuracy(bert, tokenizer, items)[["interveners", "correct"]].rename(
+        columns={"correct": "BERT"})
+    agreement[LSTM_METHOD] = prefers(lm.model, lm.vocab, items["prefix"], items["good"], items["bad"]).numpy()
+    facts = load_probe("facts", load_corpus()["train"]).to_pandas()
+    continuations = [text[len(prompt) + 1 + len(answer):].strip()
+                     for text, prompt, answer in zip(facts["text"], facts["prompt"], facts["answer"])]
+    bert_picks = cloze_choices(bert, tokenizer, facts["prompt"], continuations, facts["candidates"])
+    lstm_picks = choose(lm.model, lm.vocab, facts["prompt"], facts["candidates"])
+    facts = facts[["relation", "mentions", "answer"]].assign(
+        BERT=[pick == answer for pick, answer in zip(bert_picks, facts["answer"])],
+        **{LSTM_METHOD: [pick == answer for pick, answer in zip(lstm_picks, facts["answer"])]},
+        chance=1 / facts["candidates"].apply(len))
+    return agreement, facts
+
+
+def facts_by_mentions(facts: pd.DataFrame) -> pd.DataFrame:
+    """Fact-cloze accuracy of each model (and chance) by how often the corpus states the fact."""
+    bands = pd.cut(facts["mentions"], MENTION_BANDS[0], labels=MENTION_BANDS[1])
+    grouped = facts.groupby(bands, observed=True)
+    return grouped[["BERT", LSTM_METHOD, "chance"]].mean().assign(facts=grouped.size())
 
 
 def pooling_comparison(pretrained: BertForPreTraining, tokenizer: Tokenizer, task: str, n_labels: int,
@@ -129,6 +166,7 @@ def published_glue() -> pd.DataFrame:
     return pd.DataFrame.from_dict(BERT_GLUE, orient="index", columns=list(BERT_GLUE_COLUMNS))
 
 
-__all__ = ["BERT_PRETRAINING", "BERT_SOURCE", "ELMO_METHOD", "GLUE_METRIC", "agreement_accuracy", "count_parameters",
-           "elmo_results", "glue_shaped", "load_pretrained", "load_probe", "pooling_comparison", "published_glue",
-           "run_bert_task", "seed_spread", "sizes", "transfer_results"]
+__all__ = ["BERT_PRETRAINING", "BERT_SOURCE", "ELMO_METHOD", "GLUE_METRIC", "LSTM_METHOD", "agreement_accuracy",
+           "count_parameters", "elmo_results", "facts_by_mentions", "glue_shaped", "load_pretrained", "load_probe",
+           "pooling_comparison", "probe_comparison", "published_glue", "run_bert_task", "seed_spread", "sizes",
+           "transfer_results"]

@@ -105,24 +105,60 @@ def accuracy_by_outcome(model: BertForPreTraining, pairs: Sequence[dict], rule: 
             for o, (right, total) in zip((MASKED, RANDOM, UNCHANGED), totals)}
 
 
+def accuracy_by_position(model: BertForPreTraining, pairs: Sequence[dict], boundary: int, rule: MaskingRule = BERT_MASKING,
+                         seed: int = 0) -> dict[str, float]:
+    """MLM accuracy at the chosen positions before ``boundary`` (``near``) and from it on (``far``): on long pairs,
+    how well the model predicts where the first phase of pre-training never reached."""
+    batches = masked_batches(pairs, 128, model.config.vocab_size, rule=rule, dynamic=False, shuffle=False, seed=seed)
+
+    def counts(m: BertForPreTraining, batch: Batch) -> torch.Tensor:
+        mlm_logits, targets, _ = pretraining_outputs(m, batch)
+        chosen = batch["mlm_labels"] != IGNORE
+        far = (torch.arange(chosen.shape[1], device=chosen.device) >= boundary).expand_as(chosen)[chosen].cpu()
+        right = (mlm_logits.argmax(-1) == targets).cpu()
+        return torch.tensor([[right[~far].sum(), (~far).sum()], [right[far].sum(), far.sum()]])
+
+    totals = sum(evaluate_batches(model, batches(0), counts))
+    return {name: (right / total).item() if total else float("nan")
+            for name, (right, total) in zip(("near", "far"), totals)}
+
+
 def pretrain_bert(model: BertForPreTraining, train: Sequence[dict], validation: Sequence[dict] | None = None, *,
+                  longer: Sequence[dict] = (), longer_validation: Sequence[dict] | None = None, boundary: int = 0,
                   epochs: int = 1, batch_size: int = 32, lr: float = 1e-3, warmup: float = 0.1,
                   weight_decay: float = 0.01, rule: MaskingRule = BERT_MASKING, dynamic: bool = True,
                   nsp: bool = True, seed: int = 0, progress: bool = True, device: torch.device | None = None,
                   desc: str = "pre-training BERT") -> History:
-    """AdamW with BERT's warm-up then linear decay; records validation MLM and NSP accuracy after each epoch."""
+    """AdamW with BERT's warm-up then linear decay; records validation MLM and NSP accuracy after each epoch.
+
+    ``longer``: pairs of longer sequences trained on after ``train`` (BERT's last 10% of steps at 512 tokens after
+    128), under the same schedule; only they train the position embeddings from ``boundary`` (the first phase's
+    length) on. With ``longer_validation``, the evaluations (at the switch and at the end) also record the MLM
+    accuracy on those held-out long pairs before ``boundary`` (``near_mlm_accuracy``) and from it on
+    (``far_mlm_accuracy``)."""
     vocab_size = model.config.vocab_size
-    batches = masked_batches(train, batch_size, vocab_size, rule=rule, dynamic=dynamic, seed=seed)
-    steps = epochs * -(-len(train) // batch_size)
+    phases = [masked_batches(pairs, batch_size, vocab_size, rule=rule, dynamic=dynamic, seed=seed)
+              for pairs in (train, longer) if len(pairs)]
+    first_phase_steps = -(-len(train) // batch_size)
+    steps = epochs * (first_phase_steps + -(-len(longer) // batch_size))
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = warmup_then_linear_decay(optimizer, steps, int(warmup * steps))
 
+    def batches(epoch: int) -> Iterator[Batch]:
+        for phase in phases:
+            yield from phase(epoch)
+
     def evaluate(m: BertForPreTraining) -> dict[str, float]:
         held_out = masked_batches(validation, 128, vocab_size, rule=rule, dynamic=False, shuffle=False, seed=seed)
-        return pretraining_accuracy(m, held_out(0))
+        metrics = pretraining_accuracy(m, held_out(0))
+        if longer_validation is not None:
+            by_position = accuracy_by_position(m, longer_validation, boundary, rule, seed)
+            metrics.update({f"{band}_mlm_accuracy": value for band, value in by_position.items()})
+        return metrics
 
     return fit(model, batches, lambda m, batch: pretraining_loss(m, batch, nsp), optimizer, epochs=epochs,
-               scheduler=scheduler, evaluate=evaluate if validation is not None else None, clip_grad=1.0,
+               scheduler=scheduler, evaluate=evaluate if validation is not None else None,
+               eval_every=first_phase_steps if len(longer) else None, clip_grad=1.0, total_steps=steps,
                device=device or default_device(), progress=progress, desc=desc)
 
 

@@ -100,6 +100,7 @@ def fit(
     device: torch.device | None = None,
     progress: bool = True,
     desc: str = "training",
+    total_steps: int | None = None,
 ) -> History:
     """Train ``model`` and return its :class:`History`.
 
@@ -109,7 +110,8 @@ def fit(
     norm before each step, and ``scheduler.step()`` follows each step. ``mixed_precision`` runs the forward pass
     in float16 with a gradient scaler on a CUDA device (elsewhere it is ignored). ``evaluate(model)`` runs after
     every ``eval_every`` steps and at the end of each epoch, in eval mode and without gradients.
-    ``on_epoch_start(epoch)`` runs before each epoch (e.g. gradual unfreezing).
+    ``on_epoch_start(epoch)`` runs before each epoch (e.g. gradual unfreezing). ``total_steps`` gives the progress
+    bar its end (and so a time estimate) where ``batches`` has no length.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
@@ -148,8 +150,8 @@ def fit(
         history.steps.append(len(history.steps) + 1)
         history.losses.append(sum(losses) / len(losses))
 
-    total = None
-    if not callable(batches) and hasattr(batches, "__len__"):
+    total = total_steps
+    if total is None and not callable(batches) and hasattr(batches, "__len__"):
         total = epochs * math.ceil(len(batches) / accumulate)  # type: ignore[arg-type]
     bar = tqdm(total=total, desc=desc, disable=not progress, leave=False)
     step, running = 0, 0.0  # running: an exponential average of the loss, for the progress bar

@@ -7,6 +7,10 @@ sentence with one that does not follow it (``not_next``). Where that one comes f
   different kinds of text.
 - ``same_document``: a sentence of the same document that is not the next one (an earlier one, or one further on).
   Same topic, same entity: only the order and coherence of the text can tell.
+
+BERT's "sentences" are spans of text, as long as fit: with ``span`` above 1, segment A is up to ``span``
+consecutive sentences and B the (up to) ``span`` sentences that follow them, or as many from where a negative
+starts. The longer-sequence phase at the end of pre-training uses such spans.
 """
 
 from __future__ import annotations
@@ -21,9 +25,12 @@ NSP_LABELS = ["is_next", "not_next"]  # 0 = is_next, as in BERT's next_sentence_
 NEGATIVES = ("random", "same_document")
 
 
-def next_sentence_pairs(corpus: Dataset, n_pairs: int, negatives: str = "random", seed: int = 0) -> Dataset:
-    """``n_pairs`` balanced pairs (columns ``text``, ``text_pair``, ``label``) from a corpus split's documents."""
+def next_sentence_pairs(corpus: Dataset, n_pairs: int, negatives: str = "random", seed: int = 0,
+                        span: int = 1) -> Dataset:
+    """``n_pairs`` balanced pairs (columns ``text``, ``text_pair``, ``label``) from a corpus split's documents, each
+    segment up to ``span`` consecutive sentences."""
     check_size("n_pairs", n_pairs)
+    check_size("span", span)
     if negatives not in NEGATIVES:
         raise ValueError(f"unknown negatives {negatives!r}; choose one of {', '.join(NEGATIVES)}")
     documents: dict[int, list[str]] = {}
@@ -33,24 +40,24 @@ def next_sentence_pairs(corpus: Dataset, n_pairs: int, negatives: str = "random"
     usable = [d for d in documents.values() if len(d) >= (3 if negatives == "same_document" else 2)]
     if len(usable) < 2:
         raise ValueError("the corpus has too few documents of several sentences to make sentence pairs")
-    rng = random.Random(f"nsp-{negatives}-{seed}")
+    rng = random.Random(f"nsp-{negatives}-{seed}" + (f"-span{span}" if span > 1 else ""))
     labels = [index % 2 for index in range(n_pairs)]
     rng.shuffle(labels)
     rows = {"text": [], "text_pair": [], "label": []}
     for label in labels:
         document = rng.choice(usable)
-        first = rng.randrange(len(document) - 1)
+        first = rng.randrange(len(document) - 1)  # the last sentence of segment A
         if label == 0:
-            second = document[first + 1]
+            other, start = document, first + 1
         elif negatives == "random":
             other = document
             while other is document:
                 other = rng.choice(usable)
-            second = rng.choice(other)
+            start = rng.randrange(len(other))
         else:
-            second = document[rng.choice([i for i in range(len(document)) if i not in (first, first + 1)])]
-        rows["text"].append(document[first])
-        rows["text_pair"].append(second)
+            other, start = document, rng.choice([i for i in range(len(document)) if i not in (first, first + 1)])
+        rows["text"].append(" ".join(document[max(0, first + 1 - span):first + 1]))
+        rows["text_pair"].append(" ".join(other[start:start + span]))
         rows["label"].append(label)
     features = Features({"text": Value("string"), "text_pair": Value("string"), "label": ClassLabel(names=NSP_LABELS)})
     return Dataset.from_dict(rows, features=features)
