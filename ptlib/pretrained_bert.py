@@ -55,7 +55,8 @@ def bert_builder(rule: MaskingRule = BERT_MASKING, pairs: str = "pairs") -> Call
         long_pairs = round(recipe.long_share * recipe.pairs)
         longer = {split: pretraining_pairs(documents[split], tokenizer, n, recipe.long_max_length, seed,
                                            recipe.long_span) if n else []
-                  for split, n in (("train", long_pairs), ("validation", validation_pairs(recipe) if long_pairs else 0))}
+                  for split, n in (("train", long_pairs),
+                                   ("validation", validation_pairs(recipe) if long_pairs else 0))}
         seed_everything(seed)
         model = bert.BertForPreTraining(architecture)
         history = pretrain_bert(model, splits["train"], splits["validation"], longer=longer["train"],

@@ -76,7 +76,8 @@ def _two_phase_toy(longer: bool) -> tuple[BertForPreTraining, torch.Tensor, list
     model = _model(max_positions=32)
     initial = model.bert.embeddings.position_embeddings.weight.detach().clone()
     history = bert_training.pretrain_bert(
-        model, _toy_pairs(6400, seed=0), _toy_pairs(100, seed=1), longer=_toy_pairs(1600, seed=4, run=14) if longer else (),
+        model, _toy_pairs(6400, seed=0), _toy_pairs(100, seed=1),
+        longer=_toy_pairs(1600, seed=4, run=14) if longer else (),
         longer_validation=_toy_pairs(100, seed=1, run=14), boundary=16, batch_size=32, lr=5e-3, progress=False,
         device=torch.device("cpu"))
     return model, initial, history.evaluations

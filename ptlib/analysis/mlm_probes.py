@@ -100,4 +100,5 @@ def cloze_scores(model: BertForPreTraining, tokenizer: Tokenizer, prompts: Seque
 def cloze_choices(model: BertForPreTraining, tokenizer: Tokenizer, prompts: Sequence[str],
                   continuations: Sequence[str], candidates: Sequence[Sequence[str]]) -> list[str]:
     """For each cloze item, the candidate of the highest :func:`cloze_scores`."""
-    return [max(scores, key=scores.get) for scores in cloze_scores(model, tokenizer, prompts, continuations, candidates)]
+    scores = cloze_scores(model, tokenizer, prompts, continuations, candidates)
+    return [max(row, key=row.get) for row in scores]

@@ -105,8 +105,8 @@ def accuracy_by_outcome(model: BertForPreTraining, pairs: Sequence[dict], rule: 
             for o, (right, total) in zip((MASKED, RANDOM, UNCHANGED), totals)}
 
 
-def accuracy_by_position(model: BertForPreTraining, pairs: Sequence[dict], boundary: int, rule: MaskingRule = BERT_MASKING,
-                         seed: int = 0) -> dict[str, float]:
+def accuracy_by_position(model: BertForPreTraining, pairs: Sequence[dict], boundary: int,
+                         rule: MaskingRule = BERT_MASKING, seed: int = 0) -> dict[str, float]:
     """MLM accuracy at the chosen positions before ``boundary`` (``near``) and from it on (``far``): on long pairs,
     how well the model predicts where the first phase of pre-training never reached."""
     batches = masked_batches(pairs, 128, model.config.vocab_size, rule=rule, dynamic=False, shuffle=False, seed=seed)
