@@ -72,15 +72,18 @@ def word_pieces(tokenizer: Tokenizer, text: str) -> list[WordPieces]:
     """Each word of ``text`` with its WordPiece pieces, and whether it stayed whole, was split or is unknown.
 
     A word is unknown when some character of it was never seen in training: WordPiece then gives up on the whole
-    word, not on the one character."""
-    check_special_ids(tokenizer)
+    word, not on the one character. Any BERT WordPiece tokeniser will do (a real checkpoint's too, whose special
+    tokens have other ids)."""
+    unknown = SPECIAL_TOKENS[UNK_ID]
+    if not isinstance(tokenizer, Tokenizer) or tokenizer.token_to_id(unknown) is None:
+        raise WordPieceError(f"expected a WordPiece tokeniser with an {unknown} token, got {tokenizer!r}")
     encoding = tokenizer.encode(_sentence(text, "the text"), add_special_tokens=False)
     normalised = tokenizer.normalizer.normalize_str(text)
     words = [word for word, _ in tokenizer.pre_tokenizer.pre_tokenize_str(normalised)]
     pieces: list[list[str]] = [[] for _ in words]
     for token, word_id in zip(encoding.tokens, encoding.word_ids):
         pieces[word_id].append(token)
-    return [WordPieces(word, found, "unknown" if found == [SPECIAL_TOKENS[UNK_ID]]
+    return [WordPieces(word, found, "unknown" if found == [unknown]
                        else "split" if len(found) > 1 else "whole")
             for word, found in zip(words, pieces)]
 

@@ -12,9 +12,11 @@ from ..data import load_corpus
 from ..data.batching import collate
 from ..data.bert_inputs import encode_input, word_pieces
 from ..data.masking import BERT_MASKING
-from ..models.bert import BertConfig
+from ..models import count_parameters
+from ..models.bert import BertConfig, BertModel, parameter_breakdown
 from ..pretrained import load as load_pretrained
 from ..pretrained_bert import pretraining_pairs
+from ..real_bert import RealBERT, RealBertUnavailable, load_real_bert
 from ..train.bert import accuracy_by_outcome
 from .published import BERT_CONFIGS
 
@@ -46,7 +48,21 @@ def masking_comparison(run_sizes: Sizes, n_pairs: int, seed: int = 1, progress: 
     return pd.DataFrame(rows).T
 
 
+def real_bert_summary(real: RealBERT, text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A real checkpoint beside the course's calculator: (its configuration and parameters, counted from its
+    modules and from the configuration; each word of ``text`` with its real WordPiece pieces)."""
+    encoder = real.model if isinstance(real.model, BertModel) else real.model.bert
+    config = encoder.config
+    facts = pd.Series({"folder": str(real.folder), "layers / hidden / heads": f"{config.layers} / {config.hidden} / "
+                       f"{config.heads}", "vocabulary": f"{config.vocab_size:,}",
+                       "encoder parameters, counted": f"{count_parameters(encoder):,}",
+                       "encoder parameters, calculator": f"{sum(parameter_breakdown(config).values()):,}"})
+    pieces = pd.DataFrame([{"word": found.word, "pieces": " ".join(found.pieces), "kind": found.kind}
+                           for found in word_pieces(real.tokenizer, text)])
+    return facts.to_frame("real checkpoint"), pieces
+
+
 __all__ = ["BERT_CONFIGS", "BERT_MASKING", "collate", "draw_masks", "embedding_parts", "encode_input", "input_table",
            "legend_html", "load_corpus", "load_pretrained", "masking_comparison", "masking_html", "masking_widget",
            "outcome_counts", "parameter_table", "plot_embedding_parts", "pretraining_pairs", "published_configs",
-           "sizes", "word_pieces"]
+           "RealBertUnavailable", "load_real_bert", "real_bert_summary", "sizes", "word_pieces"]
