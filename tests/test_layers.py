@@ -15,7 +15,7 @@ LAYERS = {
     "data": 1,
     "models": 2,
     "train": 3,
-    "pretrained": 4, "pretrained_bert": 4,
+    "pretrained": 4, "pretrained_bert": 4, "real_bert": 4,
     "analysis": 5,
     "experiments": 6, "exercises": 6,
 }
