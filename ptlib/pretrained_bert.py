@@ -54,13 +54,13 @@ def bert_builder(rule: MaskingRule = BERT_MASKING, pairs: str = "pairs") -> Call
                   for split, n in (("train", recipe.pairs), ("validation", validation_pairs(recipe)))}
         long_pairs = round(recipe.long_share * recipe.pairs)
         longer = {split: pretraining_pairs(documents[split], tokenizer, n, recipe.long_max_length, seed,
-                                           recipe.long_span) if n else []
-                  for split, n in (("train", long_pairs),
-                                   ("validation", validation_pairs(recipe) if long_pairs else 0))}
+                                           recipe.long_span)
+                  for split, n in (("train", long_pairs), ("validation", validation_pairs(recipe)))
+                  } if long_pairs else {"train": [], "validation": None}
         seed_everything(seed)
         model = bert.BertForPreTraining(architecture)
         history = pretrain_bert(model, splits["train"], splits["validation"], longer=longer["train"],
-                                longer_validation=longer["validation"] or None, boundary=recipe.max_length,
+                                longer_validation=longer["validation"], boundary=recipe.max_length,
                                 epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr, rule=rule,
                                 seed=seed, progress=progress)
         return {"state_dict": cpu_state(model), "tokenizer": tokenizer.to_str(), "history": history,

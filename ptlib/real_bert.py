@@ -19,10 +19,9 @@ from tokenizers import Tokenizer, decoders, normalizers, pre_tokenizers, process
 from tokenizers.models import WordPiece
 
 from .models.bert import BertForPreTraining, BertModel
-from .models.bert_checkpoint import load_hf_bert
+from .models.bert_checkpoint import WEIGHT_FILES, load_hf_bert
 
 DEFAULT_REAL_BERT = "bert-base-uncased"
-WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 
 
 class RealBertUnavailable(FileNotFoundError):

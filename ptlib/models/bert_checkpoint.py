@@ -31,6 +31,7 @@ HEAD_NAMES = {
 # of tied weights (the MLM decoder is the word embedding matrix, its bias is cls.predictions.bias).
 REDUNDANT = ("embeddings.position_ids", "cls.predictions.decoder.weight", "cls.predictions.decoder.bias")
 ARCHITECTURES = ("BertModel", "BertForMaskedLM", "BertForPreTraining")
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")  # as transformers writes them, the preferred first
 
 
 class CheckpointError(ValueError):
@@ -66,7 +67,7 @@ def config_to_hf(config: BertConfig, architecture: str) -> dict:
 
 
 def _read_weights(folder: Path) -> dict[str, torch.Tensor]:
-    safetensors_file, bin_file = folder / "model.safetensors", folder / "pytorch_model.bin"
+    safetensors_file, bin_file = (folder / name for name in WEIGHT_FILES)
     if safetensors_file.exists():
         from safetensors.torch import load_file
 
