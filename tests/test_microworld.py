@@ -140,6 +140,23 @@ def test_fact_cloze_items_agree_with_the_world(corpus, world):
         assert item["mentions"] == counts[f"{fact.relation}:{fact.entity}"]
 
 
+def test_seen_wording_facts_use_a_training_wording_and_the_corpus_states_some_of_them(corpus, world):
+    held_out = probes.fact_cloze(world, corpus["train"])
+    seen = probes.fact_cloze(world, corpus["train"], wording="seen")
+    corpus_text = set(corpus["train"]["text"])
+    for item, other, fact in zip(seen, held_out, world.facts):
+        template = next(t for t in RELATIONS[fact.relation][2] if fact.state(t) == item["text"])
+        assert template != world.held_out_template(fact) and template.rstrip(" .").endswith("{v}")
+        assert item["prompt"] + " " + item["answer"] + " ." == item["text"]
+        assert {k: item[k] for k in ("answer", "candidates", "mentions")} == {
+            k: other[k] for k in ("answer", "candidates", "mentions")}
+    # In a seen wording some facts are in the corpus word for word; in the held-out one none is.
+    assert sum(item["text"] in corpus_text for item in seen) > 50
+    assert list(probes.fact_cloze(world, wording="seen")["text"]) == list(seen["text"])  # the same wording each call
+    with pytest.raises(ValueError, match="unknown fact wording 'unseen'"):
+        probes.fact_cloze(world, wording="unseen")
+
+
 def test_agreement_pairs_are_minimal_balanced_and_held_out(corpus):
     world = build_world(1)
     nouns, singular, plural = _forms(world)

@@ -84,16 +84,20 @@ def load_task(name: str, train_size: int | None = None, seed: int = 0) -> Datase
                            seed=seed)
 
 
-def load_probe(name: str, corpus: Dataset | None = None, n_items: int | None = None, seed: int = 0) -> Dataset:
+def load_probe(name: str, corpus: Dataset | None = None, n_items: int | None = None, seed: int = 0,
+               wording: str = "held-out") -> Dataset:
     """A probe set. ``facts`` counts mentions in ``corpus``; ``senses`` lists the occurrences in
-    ``corpus`` when one is given, else fresh held-out sentences. ``corpus`` is one split (a ``Dataset``)."""
+    ``corpus`` when one is given, else fresh held-out sentences. ``corpus`` is one split (a ``Dataset``).
+    ``wording`` is for ``facts`` only: ``"held-out"`` (the wording the corpus never uses for the fact) or ``"seen"``."""
     _check_name("probe", name, PROBES)
     if corpus is not None and not isinstance(corpus, Dataset):
         hint = ": pass one split, e.g. corpus['train']" if isinstance(corpus, DatasetDict) else ""
         raise TypeError(f"corpus must be a Dataset of the micro-world corpus{hint}; got {type(corpus).__name__}")
+    if wording != "held-out" and name != "facts":
+        raise ValueError(f"wording= is for the facts probe only, not {name!r}")
     size = config.sizes().tasks.probe_items if n_items is None else n_items
     if name == "agreement":
         return probes.agreement_pairs(size, seed=seed)
     if name == "facts":
-        return probes.fact_cloze(build_world(seed), corpus)
+        return probes.fact_cloze(build_world(seed), corpus, wording)
     return probes.sense_occurrences(corpus) if corpus is not None else probes.held_out_senses(size, seed=seed)

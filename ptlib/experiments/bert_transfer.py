@@ -11,6 +11,7 @@ import pandas as pd
 from tokenizers import Tokenizer
 from tqdm.auto import tqdm
 
+from ..analysis.facts import facts_by_mentions
 from ..analysis.lm_queries import choose, prefers
 from ..analysis.metrics import GLUE_METRIC, majority_rate, task_scores
 from ..analysis.mlm_probes import agreement_accuracy, cloze_choices
@@ -54,7 +55,6 @@ def run_bert_task(pretrained: BertForPreTraining | None, config: BertConfig, dat
 
 
 LSTM_METHOD = "LSTM LM (notebook 02)"
-MENTION_BANDS = ([-1, 0, 4, 19, 79, 10_000], ["0", "1-4", "5-19", "20-79", "80+"])  # as notebook 02 groups them
 
 
 def probe_comparison(bert: BertForPreTraining, tokenizer: Tokenizer, lm: PretrainedLM,
@@ -80,13 +80,6 @@ def probe_comparison(bert: BertForPreTraining, tokenizer: Tokenizer, lm: Pretrai
         **{LSTM_METHOD: [pick == answer for pick, answer in zip(lstm_picks, facts["answer"])]},
         chance=1 / facts["candidates"].apply(len))
     return agreement, facts
-
-
-def facts_by_mentions(facts: pd.DataFrame) -> pd.DataFrame:
-    """Fact-cloze accuracy of each model (and chance) by how often the corpus states the fact."""
-    bands = pd.cut(facts["mentions"], MENTION_BANDS[0], labels=MENTION_BANDS[1])
-    grouped = facts.groupby(bands, observed=True)
-    return grouped[["BERT", LSTM_METHOD, "chance"]].mean().assign(facts=grouped.size())
 
 
 def pooling_comparison(pretrained: BertForPreTraining, tokenizer: Tokenizer, task: str, n_labels: int,

@@ -2,8 +2,9 @@
 
 - ``agreement_pairs``: minimal pairs (the verb after a prefix, in the right and the wrong number),
   balanced over how many phrases stand between subject and verb.
-- ``fact_cloze``: each fact in its *held-out* wording, cut before the value, with every value of that
-  relation as the choices and the number of times the corpus states the fact.
+- ``fact_cloze``: each fact in its *held-out* wording (or, to tell memorising from knowing, in one of the wordings
+  the corpus does use for it), cut before the value, with every value of that relation as the choices and the
+  number of times the corpus states the fact.
 - ``sense_occurrences``: every use of an ambiguous word with its recorded sense.
 """
 
@@ -17,7 +18,7 @@ from datasets import Dataset
 from . import lexicon
 from . import sentences as gen
 from .corpus import check_size
-from .world import World, build_world
+from .world import World, build_world, value_is_last
 
 MAX_INTERVENERS = 3
 
@@ -51,16 +52,27 @@ def fact_mentions(corpus: Dataset) -> Counter:
     return Counter(label for kind, label in zip(kinds, labels) if kind == "fact")
 
 
-def fact_cloze(world: World, corpus: Dataset | None = None) -> Dataset:
-    """One cloze item per fact, in the wording the corpus never uses for that fact.
+FACT_WORDINGS = ("held-out", "seen")
+
+
+def fact_cloze(world: World, corpus: Dataset | None = None, wording: str = "held-out") -> Dataset:
+    """One cloze item per fact, in the wording the corpus never uses for that fact (``wording="held-out"``), or in
+    one it may use (``"seen"``: a training wording of the fact, the same one on every call).
 
     Columns: ``prompt`` (text before the value), ``answer``, ``candidates`` (every value of the relation),
     ``relation``, ``entity``, ``mentions`` (statements of the fact in ``corpus``; -1 without one), ``text``.
     """
+    if wording not in FACT_WORDINGS:
+        raise ValueError(f"unknown fact wording {wording!r}; known: {', '.join(FACT_WORDINGS)}")
     mentions = fact_mentions(corpus) if corpus is not None else None
     rows = []
     for fact in world.facts:
-        text = fact.state(world.held_out_template(fact))
+        if wording == "held-out":
+            template = world.held_out_template(fact)
+        else:  # the cloze cuts before the value, so the wording must end with it
+            template = random.Random(f"seen-{fact.fact_id}").choice(
+                [t for t in world.training_templates(fact) if value_is_last(t)])
+        text = fact.state(template)
         prompt = text.rsplit(f" {fact.value}", 1)[0]
         rows.append({
             "prompt": prompt, "answer": fact.value, "candidates": world.candidates(fact.relation),
