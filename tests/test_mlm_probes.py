@@ -49,6 +49,20 @@ def test_agreement_compares_the_grammatical_sentence_with_the_one_whose_verb_is_
     assert table["interveners"].tolist() == [0, 1]
 
 
+def test_agreement_counts_the_pieces_of_the_longer_verb_form_as_the_sentence_encodes_them():
+    model, tokenizer = _setup()
+    items = [{"prefix": "the dogs", "good": "are", "bad": "is", "interveners": 0, "text": "the dogs are here ."},
+             {"prefix": "the dog", "good": "sats", "bad": "sat", "interveners": 0, "text": "the dog sats here ."}]
+    table = agreement_accuracy(model, tokenizer, items)
+    expected = []
+    for item in items:  # the pieces at the verb's word position, in each whole sentence
+        verb = len(item["prefix"].split())
+        sentences = (item["text"], item["text"].replace(f" {item['good']} ", f" {item['bad']} "))
+        expected.append(max(tokenizer.encode(s).word_ids.count(verb) for s in sentences))
+    assert expected[0] == 1 and expected[1] > 1  # one whole verb, one split
+    assert table["verb_pieces"].tolist() == expected
+
+
 def test_cloze_scores_are_the_mean_log_probability_of_the_candidates_pieces_in_a_gap_of_masks():
     model, tokenizer = _setup()
     items = [("the dog", "here .", ["is", "are", "catsz", "sat"]), ("a", "sat now .", ["cat", "dogs", "zzq"]),

@@ -55,12 +55,15 @@ def pseudo_log_likelihoods(model: BertForPreTraining, tokenizer: Tokenizer, text
 def agreement_accuracy(model: BertForPreTraining, tokenizer: Tokenizer, items: Iterable[dict]) -> pd.DataFrame:
     """For each agreement item (``text`` with the right verb form ``good``, the wrong one ``bad`` right after its
     ``prefix``): whether the grammatical sentence has the higher pseudo-log-likelihood, with the item's
-    ``interveners``."""
+    ``interveners`` and ``verb_pieces``, the word pieces of the longer of the two verb forms (a verb split into
+    pieces is judged from pieces that each say less about its number)."""
     rows = list(items)
     good = [row["text"] for row in rows]
     bad = [f"{row['prefix']} {row['bad']}{row['text'][len(row['prefix']) + 1 + len(row['good']):]}" for row in rows]
     scores = pseudo_log_likelihoods(model, tokenizer, good + bad)
-    return pd.DataFrame({"interveners": [row["interveners"] for row in rows], "bad": bad,
+    pieces = [max(len(tokenizer.encode(row[form], add_special_tokens=False).ids) for form in ("good", "bad"))
+              for row in rows]
+    return pd.DataFrame({"interveners": [row["interveners"] for row in rows], "bad": bad, "verb_pieces": pieces,
                          "correct": [g > b for g, b in zip(scores[:len(rows)], scores[len(rows):])]})
 
 

@@ -65,9 +65,10 @@ def probe_comparison(bert: BertForPreTraining, tokenizer: Tokenizer, lm: Pretrai
     likelihoods of the two sentences. Facts (every fact, in its held-out wording, with its mentions in the corpus):
     the LSTM picks the likeliest next word after the prompt, the BERT fills the gap with each candidate's pieces,
     seeing the rest of the sentence too. Returns (agreement, facts), one row per item, one column per model
-    (True where it is right)."""
+    (True where it is right); agreement items keep their ``interveners`` and ``verb_pieces`` (the BERT's pieces of
+    the longer verb form)."""
     items = load_probe("agreement", n_items=n_agreement)
-    agreement = agreement_accuracy(bert, tokenizer, items)[["interveners", "correct"]].rename(
+    agreement = agreement_accuracy(bert, tokenizer, items)[["interveners", "verb_pieces", "correct"]].rename(
         columns={"correct": "BERT"})
     agreement[LSTM_METHOD] = prefers(lm.model, lm.vocab, items["prefix"], items["good"], items["bad"]).numpy()
     facts = load_probe("facts", load_corpus()["train"]).to_pandas()
