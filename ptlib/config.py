@@ -132,7 +132,8 @@ class BertRecipe:
     max_length: int = 64  # tokens per pair, [CLS] and both [SEP]s included
     # one epoch over as many pairs. Held-out MLM / NSP accuracy: 40,000 pairs 0.23 / 0.68, 120,000 0.57 / 0.85,
     # 240,000 0.61 / 0.86. Doubling 120,000 also took agreement by pseudo-log-likelihood from 0.53 to 0.59 and
-    # fine-tuned sentiment (1,000 labels, 2-3 seeds) from about 0.81 to 0.91, for 571 s of training instead of 232 s
+    # fine-tuned sentiment (1,000 labels, 2-3 seeds) from about 0.81 to 0.92, for 467 s of training instead of 232 s
+    # (benchmarks/bert_pretraining.py, nothing else running)
     pairs: int = 240_000
     # then a short last phase of longer sequences, as BERT ended 128-token training with 512: as many more pairs as
     # this share of ``pairs``, each segment up to ``long_span`` sentences, up to ``long_max_length`` tokens
