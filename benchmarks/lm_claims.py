@@ -4,8 +4,8 @@ Measures the recipe the notebooks use (``ptlib.pretrained`` in full mode):
 
 1. agreement: the LM prefers the verb that agrees with a distant subject (minimal pairs by number of
    intervening phrases), where a bigram model sits at chance (see benchmarks/microworld.py);
-2. facts: the LM completes a fact in a wording the corpus never used for that fact (held-out cloze),
-   better the more often the fact was stated;
+2. facts: the LM completes a fact in a wording the corpus never used for that fact (held-out cloze), and in one
+   it did use (seen), better the more often the fact was stated (the bands of ``ptlib.analysis.facts``);
 3. transfer: a sentiment classifier on the pre-trained encoder (frozen features, or fine-tuned) beats the
    same network trained from scratch when labels are few (mean and spread over seeds).
 
@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_results  # noqa: E402
 
 from ptlib import config, data, pretrained  # noqa: E402
+from ptlib.analysis.facts import facts_by_mentions  # noqa: E402
 from ptlib.analysis.lm_queries import choose, prefers  # noqa: E402
 from ptlib.analysis.probes import probe_accuracy  # noqa: E402
 from ptlib.data.batching import encode_task  # noqa: E402
@@ -38,8 +39,25 @@ from ptlib.models.awd_lstm import AWDLSTMEncoder  # noqa: E402
 from ptlib.models.classifier import LSTMClassifier  # noqa: E402
 from ptlib.train.classifier import accuracy, train_classifier  # noqa: E402
 
-MENTION_BUCKETS = ((0, 1), (1, 5), (5, 20), (20, 10**9))  # never, rarely, sometimes, often stated
 LABEL_COUNTS = (16, 32, 128, 1000)
+
+
+def cloze_figures(choose_values: Callable[[list, list], list], corpus, prefix: str) -> dict:
+    """Fact-cloze accuracy overall (held-out wording) and by mention band, in held-out and seen wordings.
+    ``choose_values(prompts, candidates)`` gives a model's pick for each prompt."""
+    figures: dict = {}
+    by_wording = {}
+    for wording in ("held-out", "seen"):
+        cloze = data.load_probe("facts", corpus["train"], wording=wording).to_pandas()
+        cloze[wording] = np.array(choose_values(list(cloze["prompt"]), list(cloze["candidates"]))) == cloze["answer"]
+        by_wording[wording] = cloze
+    facts = by_wording["held-out"].assign(seen=by_wording["seen"]["seen"].values)
+    figures[f"{prefix}cloze_accuracy"] = round(float(facts["held-out"].mean()), 3)
+    figures[f"{prefix}cloze_chance"] = round(float(np.mean([1 / len(c) for c in facts["candidates"]])), 3)
+    for band, row in facts_by_mentions(facts, ["held-out", "seen"]).iterrows():
+        figures[f"{prefix}cloze_mentions_{band}"] = (f"held-out {row['held-out']:.3f}, seen {row['seen']:.3f} "
+                                                     f"({row['facts']:.0f} facts)")
+    return figures
 
 
 def probe_figures(pre: pretrained.PretrainedLM, corpus, prefix: str) -> dict:
@@ -50,17 +68,8 @@ def probe_figures(pre: pretrained.PretrainedLM, corpus, prefix: str) -> dict:
     for k in range(4):
         figures[f"{prefix}agreement_interveners{k}"] = round(float(correct[interveners == k].mean()), 3)
     figures[f"{prefix}agreement_distance>=8"] = round(float(correct[np.array(pairs["distance"]) >= 8].mean()), 3)
-    cloze = data.load_probe("facts", corpus["train"])
-    picks = choose(pre.model, pre.vocab, cloze["prompt"], cloze["candidates"])
-    hits = np.array([p == a for p, a in zip(picks, cloze["answer"])])
-    mentions = np.array(cloze["mentions"])
-    figures[f"{prefix}cloze_accuracy"] = round(float(hits.mean()), 3)
-    figures[f"{prefix}cloze_chance"] = round(float(np.mean([1 / len(c) for c in cloze["candidates"]])), 3)
-    for low, high in MENTION_BUCKETS:
-        bucket = (mentions >= low) & (mentions < high)
-        if bucket.any():
-            name = f"{prefix}cloze_mentions_{low}-{high - 1}" if high < 10**9 else f"{prefix}cloze_mentions_{low}+"
-            figures[name] = f"{hits[bucket].mean():.3f} ({bucket.sum()} facts)"
+    figures.update(cloze_figures(lambda prompts, candidates: choose(pre.model, pre.vocab, prompts, candidates),
+                                 corpus, prefix))
     return figures
 
 

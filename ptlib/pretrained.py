@@ -51,7 +51,7 @@ from .train.schedules import linear_decay
 from .train.ulmfit import fine_tune_language_model
 
 # Bump to retrain every cached model after a change to a recipe that the configuration does not capture.
-RECIPE_VERSION = 4
+RECIPE_VERSION = 5
 
 
 @dataclass

@@ -116,6 +116,13 @@ def test_probe_items_label_the_right_token():
     assert len(subject) == 30 and set(subject["label"]) == {0, 1}
     for text, position in zip(subject["text"], subject["position"]):
         assert position == len(text.split()) - 1 >= 3  # the last word before the verb, past an intervener
+    polarity = probes.probe_items("polarity", 31, seed=2)
+    assert sorted(polarity["label_name"]).count("positive") == 16  # balanced, the odd one positive
+    polar_words = set(lexicon.POSITIVE) | set(lexicon.NEGATIVE)
+    for text, position, name in zip(polarity["text"], polarity["position"], polarity["label_name"]):
+        tokens = text.split()
+        assert (tokens[position] in lexicon.POSITIVE) == (name == "positive") and tokens[position] in polar_words
+        assert not polar_words & set(tokens[:position])  # the first evaluative word, not a later one
     with pytest.raises(ValueError, match="unknown probe"):
         probes.probe_items("tense", 10)
 

@@ -285,7 +285,10 @@ def test_unlabelled_texts_review_texts_and_course_vocab():
     train, validation = data.unlabelled_texts("general", sizes, seed=1)
     assert train == list(general["train"]["text"]) and validation == list(general["validation"]["text"])
     both, validation_both = data.unlabelled_texts("general+reviews", sizes, seed=1)
-    assert both == train + reviews and validation_both == validation
+    assert validation_both == validation
+    assert [t for t in both if t not in reviews] == train and [t for t in both if t in reviews] == reviews
+    assert both[: len(both) // 2].count(reviews[len(reviews) // 2 + 2]) == 0  # spread through, not bunched up front
+    assert any(t in reviews for t in both[: len(both) // 4]) and any(t in reviews for t in both[-len(both) // 4:])
     with pytest.raises(ValueError, match="unknown pre-training text 'reviews'"):
         data.unlabelled_texts("reviews", sizes)
     review_train, held_out = data.review_texts(sizes, seed=1)
@@ -344,3 +347,30 @@ def test_next_sentence_pairs_of_spans_are_runs_of_consecutive_sentences(corpus):
     assert one_sentence["text"] == nsp.next_sentence_pairs(train, 50, seed=2)["text"]
     with pytest.raises(ValueError, match="span must be positive"):
         nsp.next_sentence_pairs(train, 10, span=0)
+
+
+def test_review_polarity_labels_each_review_by_its_verdict_not_its_first_word():
+    items = probes.review_polarity(400, seed=3)
+    simple = [row for row in items if not {"not", "but", "although"} & set(row["text"].split())]
+    turned = [row for row in items if {"but", "although"} & set(row["text"].split())]
+    assert simple and turned
+    # one plain clause: the word's polarity is the review's; in a contrast the second clause wins
+    assert all(row["label"] == row["polarity"] for row in simple)
+    assert all(row["label"] != row["polarity"] for row in turned if "not" not in row["text"].split())
+
+
+def test_interleaved_reviews_are_spread_evenly_between_whole_documents():
+    doc_ids = [d for d in range(50) for _ in range(1 + d % 3)]  # 50 documents of 1-3 sentences
+    sentences = [f"s{i}" for i in range(len(doc_ids))]
+    inserts = [f"r{k}" for k in range(20)]
+    mixed = data.interleave_documents(sentences, doc_ids, inserts)
+    assert [t for t in mixed if t.startswith("s")] == sentences and [t for t in mixed if t.startswith("r")] == inserts
+    document_of = dict(zip(sentences, doc_ids))
+    # no insert inside a document: the sentences of each document stay next to each other
+    runs = [document_of[t] for t in mixed if t.startswith("s")]
+    positions = {d: [i for i, t in enumerate(mixed) if t.startswith("s") and document_of[t] == d] for d in range(50)}
+    assert all(p == list(range(p[0], p[0] + len(p))) for p in positions.values()) and len(runs) == len(sentences)
+    # evenly: before the start of document d come about d / 50 of the inserts (within one)
+    for d in range(50):
+        before = sum(t.startswith("r") for t in mixed[: positions[d][0]])
+        assert abs(before - d * len(inserts) / 50) <= 1, (d, before)

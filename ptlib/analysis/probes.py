@@ -14,7 +14,7 @@ from datasets import Dataset
 
 from ..data.batching import Example, labelled_batches
 from ..data.microworld import lexicon
-from ..data.microworld.probes import agreement_pairs, held_out_senses
+from ..data.microworld.probes import agreement_pairs, held_out_senses, review_polarity
 from ..models.awd_lstm import AWDLSTMEncoder
 from ..models.pooling import ConcatPooling
 from ..pretrained import PretrainedBiLM
@@ -48,11 +48,12 @@ def probe_accuracy(encoder: AWDLSTMEncoder, train: Sequence[Example], test: Sequ
     return (predictions == torch.tensor([y for _, y in test])).float().mean().item()
 
 
-PROBE_KINDS = ("sense", "number", "subject_number")
+PROBE_KINDS = ("sense", "number", "subject_number", "polarity")
 _PROBE_LABELS = {
     "sense": [f"{word}:{sense}" for word, senses in lexicon.SENSES.items() for sense in senses],
     "number": ["singular", "plural"],
     "subject_number": ["singular", "plural"],
+    "polarity": ["negative", "positive"],
 }
 
 
@@ -66,6 +67,8 @@ def probe_items(kind: str, n_items: int, seed: int = 0) -> Dataset:
     - ``subject_number``: the subject's number, read at the last word before the verb of a sentence cut there,
       with 1-3 phrases between subject and verb (``the key near the doors ...``): that word is often a noun of
       the other number, so only a vector that carries the subject along can tell.
+    - ``polarity``: the first evaluative word of a film review (the sentiment task's text) and its polarity as a
+      word, positive or negative.
     """
     if kind not in PROBE_KINDS:
         raise ValueError(f"unknown probe {kind!r}; choose one of {', '.join(PROBE_KINDS)}")
@@ -76,6 +79,9 @@ def probe_items(kind: str, n_items: int, seed: int = 0) -> Dataset:
     elif kind == "number":
         items = agreement_pairs(n_items, seed=seed)
         names, texts, positions = items["number"], items["text"], [1] * len(items)  # "the N ..."
+    elif kind == "polarity":
+        items = review_polarity(n_items, seed=seed)
+        names, texts, positions = items["polarity"], items["text"], items["position"]
     else:
         # agreement_pairs cycles through 0-3 interveners: ask for a third more and drop the items with none.
         items = agreement_pairs(math.ceil(n_items * 4 / 3), seed=seed)

@@ -26,11 +26,11 @@ from .. import config
 from .microworld import corpus as microworld_corpus
 from .microworld import probes, tasks
 from .microworld.world import build_world
-from .unlabelled import PRETRAINING_TEXTS, course_vocab, review_texts, unlabelled_texts
+from .unlabelled import PRETRAINING_TEXTS, course_vocab, interleave_documents, review_texts, unlabelled_texts
 
 __all__ = ["GENERATED_CORPORA", "GENERATED_TASKS", "PRETRAINING_TEXTS", "PROBES", "REAL_CORPORA", "REAL_TASKS",
            "UnknownNameError", "course_vocab", "load_corpus", "load_probe", "load_task", "load_unlabelled_reviews",
-           "review_texts", "unlabelled_texts"]
+           "interleave_documents", "review_texts", "unlabelled_texts"]
 
 GENERATED_CORPORA = ("microworld",)
 REAL_CORPORA = ("wikitext-2", "wikitext-103")

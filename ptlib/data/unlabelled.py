@@ -2,7 +2,11 @@
 
 - ``"general"``: the general-domain micro-world corpus (ULMFiT's stage 1, notebook 02's probes, GloVe, the biLM);
 - ``"general+reviews"``: all the unlabelled text there is, general corpus plus unlabelled reviews (notebook 01's
-  shared encoder).
+  shared encoder), the reviews spread evenly between the general documents, as a pre-training corpus is mixed.
+  Appended at the end instead, they taught the course's LSTM LM (adaptive softmax, full mode) nothing about how a
+  review's verdict follows its sentiment: it preferred the verdict that matches the review ("overall i would
+  recommend" / "... not") for 0.51 of 500 test reviews, and sentiment classifiers fine-tuned from it stayed at
+  chance (0.50 for two seeds, 1,000 labels). Spread out: 0.99, and the classifiers 1.000 and 0.995.
 
 One vocabulary, built from all the unlabelled text, so that a model fine-tuned on reviews, a classifier built on
 either encoder, GloVe and the biLM's softmax all speak the same ids.
@@ -24,8 +28,23 @@ def unlabelled_texts(text: str, corpus: CorpusSizes, seed: int = 0) -> tuple[lis
     sentences = general_corpus(corpus.sentences, seed=seed)
     train, validation = list(sentences["train"]["text"]), list(sentences["validation"]["text"])
     if text == "general+reviews":
-        train += unlabelled_reviews(corpus.reviews_unlabelled, seed=seed)["text"]
+        train = interleave_documents(train, list(sentences["train"]["doc_id"]),
+                                     list(unlabelled_reviews(corpus.reviews_unlabelled, seed=seed)["text"]))
     return train, validation
+
+
+def interleave_documents(sentences: list[str], doc_ids: list[int], inserts: list[str]) -> list[str]:
+    """``sentences`` (in document order) with ``inserts`` spread evenly between whole documents, in their order:
+    insert ``k`` of ``n`` goes before document ``ceil(k * documents / n)``, so never inside a document."""
+    starts = [i for i, doc_id in enumerate(doc_ids) if i == 0 or doc_id != doc_ids[i - 1]]
+    ends = starts[1:] + [len(sentences)]
+    placed: list[list[str]] = [[] for _ in starts]  # the inserts that go before each document
+    for k, insert in enumerate(inserts):
+        placed[min(-(-k * len(starts) // len(inserts)), len(starts) - 1)].append(insert)
+    mixed: list[str] = []
+    for before, start, end in zip(placed, starts, ends):
+        mixed += before + sentences[start:end]
+    return mixed
 
 
 def review_texts(corpus: CorpusSizes, seed: int = 0) -> tuple[list[str], list[str]]:

@@ -6,6 +6,7 @@
   the corpus does use for it), cut before the value, with every value of that relation as the choices and the
   number of times the corpus states the fact.
 - ``sense_occurrences``: every use of an ambiguous word with its recorded sense.
+- ``review_polarity``: film reviews (the sentiment task's text) with their first evaluative word and its polarity.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datasets import Dataset
 from . import lexicon
 from . import sentences as gen
 from .corpus import check_size
+from .reviews import review
 from .world import World, build_world, value_is_last
 
 MAX_INTERVENERS = 3
@@ -43,6 +45,30 @@ def agreement_pairs(n_items: int, seed: int = 0) -> Dataset:
             "number": sentence.label, "distance": sentence.distance, "interveners": interveners,
             "attractors": sentence.attractors, "text": sentence.text,
         })
+    return Dataset.from_list(rows)
+
+
+def review_polarity(n_items: int, seed: int = 0) -> Dataset:
+    """Film reviews, half of them with a positive first evaluative word and half with a negative one.
+
+    Columns: ``text`` (a review as the sentiment task has them), ``position`` (of its first evaluative word),
+    ``word``, ``polarity`` (of that word on its own: ``"not"`` before it or a ``but`` after it may turn the
+    review's label the other way) and ``label`` (the review's sentiment).
+    """
+    check_size("n_items", n_items)
+    rng = random.Random(f"polarity-probe-{seed}")
+    polar = {**dict.fromkeys(lexicon.POSITIVE, "positive"), **dict.fromkeys(lexicon.NEGATIVE, "negative")}
+    wanted = {"positive": n_items - n_items // 2, "negative": n_items // 2}
+    rows = []
+    while any(wanted.values()):
+        made = review(rng)
+        tokens = made.text.split()
+        position = next(i for i, token in enumerate(tokens) if token in polar)
+        polarity = polar[tokens[position]]
+        if wanted[polarity]:
+            wanted[polarity] -= 1
+            rows.append({"text": made.text, "position": position, "word": tokens[position], "polarity": polarity,
+                         "label": made.label})
     return Dataset.from_list(rows)
 
 
