@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -600,3 +601,13 @@ def test_write_results_prints_and_records_figures(tmp_path, capsys):
     assert "total_s  12.35" in capsys.readouterr().out
     with pytest.raises(ValueError, match="plain file stem"):
         write_results("../elsewhere", {}, results_dir=tmp_path)
+
+
+def test_every_planted_bug_of_the_mutation_benchmark_still_applies_to_the_code():
+    import mutation
+
+    # a mutant whose snippet no longer occurs exactly once would test nothing: the code moved on without it
+    mutation.check_mutants(mutation.MUTANTS, ROOT / "ptlib", ROOT / "tests")
+    with pytest.raises(mutation.MutantError, match="occurs 0 times"):
+        stale = dataclasses.replace(mutation.MUTANTS[0], old="a snippet that is nowhere in ptlib")
+        mutation.check_mutants((stale,), ROOT / "ptlib", ROOT / "tests")
