@@ -3,6 +3,7 @@ configuration. A benchmark re-run or a changed setting that moves them makes thi
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,41 @@ def test_readme_quotes_the_adaptive_softmax_benchmark():
                 f["adaptive_cloze_accuracy"], f["full_softmax_cloze_accuracy"], f["adaptive_cloze_chance"]]
     assert quoted == pytest.approx(expected, abs=0.0051)
     assert f"{f['adaptive_vocab']:,} words" in item
+
+
+def _band(figure: str) -> dict[str, float]:
+    """'held-out 0.208, seen 0.458 (24 facts)' -> {'held-out': 0.208, 'seen': 0.458, 'facts': 24}"""
+    found = re.fullmatch(r"held-out ([\d.]+), seen ([\d.]+) \((\d+) facts\)", figure)
+    assert found, figure
+    return {"held-out": float(found[1]), "seen": float(found[2]), "facts": int(found[3])}
+
+
+def test_language_modelling_quotes_the_longer_trained_lm_of_the_headroom_benchmark():
+    figures = json.loads((ROOT / "benchmarks/results/headroom.json").read_text())["figures"]
+    text = markdown("02_language_modelling.ipynb", "Would more training make the model know the facts?")
+    usual, longer = _band(figures["lstm_cloze_mentions_80+"]), _band(figures["lstm_10_epochs_cloze_mentions_80+"])
+    assert usual["facts"] == longer["facts"] and f"the {usual['facts']} facts stated 80 or more times" in text
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import headroom
+
+    assert f"for {headroom.LONGER_LM['epochs']} epochs\ninstead of {FULL.lm.epochs}" in text
+    assert f"({figures['lstm_10_epochs_train_seconds']:.0f} s instead of {figures['lstm_train_seconds']:.0f} s)" in text
+    expected = [usual["seen"], longer["seen"], usual["held-out"], longer["held-out"]]
+    quoted = [float(x) for x in re.findall(r"\b0\.\d{3}\b", text)]
+    assert quoted == expected
+
+
+def test_readme_quotes_the_headroom_benchmark():
+    f = json.loads((ROOT / "benchmarks/results/headroom.json").read_text())["figures"]
+    readme = (ROOT / "README.md").read_text()
+    item = readme[readme.index("- `headroom.py`"):readme.index("- `lm_step_time.py`")]
+    quoted = [float(x) for x in re.findall(r"\b\d+\.\d+\b", item)]
+    models = ("bigram", "trigram", "small_lstm", "lstm", "lstm_10_epochs")
+    bands = [_band(f[f"{m}_cloze_mentions_80+"]) for m in models[2:]]
+    expected = [*(f[f"{m}_validation_perplexity"] for m in models), *(f[f"{m}_agreement_interveners3"] for m in models),
+                *(b[w] for b in bands for w in ("seen", "held-out")),
+                *(float(f[f"{task}_32_{method}"].split(" ± ")[0])
+                  for task in ("sentiment", "acceptability", "entailment", "paraphrase")
+                  for method in ("scratch", "fine-tuned"))]
+    assert quoted == pytest.approx(expected, abs=0.0051)
+    assert f"The {bands[0]['facts']} facts stated 80 or more times" in item
