@@ -87,7 +87,7 @@ def test_language_modelling_quotes_the_longer_trained_lm_of_the_headroom_benchma
 def test_readme_quotes_the_headroom_benchmark():
     f = json.loads((ROOT / "benchmarks/results/headroom.json").read_text())["figures"]
     readme = (ROOT / "README.md").read_text()
-    item = readme[readme.index("- `headroom.py`"):readme.index("- `lm_step_time.py`")]
+    item = readme[readme.index("- `headroom.py`"):readme.index("- `bert_few_labels.py`")]
     quoted = [float(x) for x in re.findall(r"\b\d+\.\d+\b", item)]
     models = ("bigram", "trigram", "small_lstm", "lstm", "lstm_10_epochs")
     bands = [_band(f[f"{m}_cloze_mentions_80+"]) for m in models[2:]]
@@ -98,3 +98,17 @@ def test_readme_quotes_the_headroom_benchmark():
                   for method in ("scratch", "fine-tuned"))]
     assert quoted == pytest.approx(expected, abs=0.0051)
     assert f"The {bands[0]['facts']} facts stated 80 or more times" in item
+
+
+def test_readme_quotes_the_bert_few_labels_benchmark():
+    f = json.loads((ROOT / "benchmarks/results/bert_few_labels.json").read_text())["figures"]
+    readme = (ROOT / "README.md").read_text()
+    item = readme[readme.index("- `bert_few_labels.py`"):readme.index("- `lm_step_time.py`")]
+    quoted = re.findall(r"\d\.\d{3} ± \d\.\d{3}", item)
+    assert quoted == [f[f"sentiment_{n}_{method}"] for n in (32, 100, 300)
+                      for method in ("BERT_fine-tuned", "from_scratch")]
+    assert f"pre-trained in {f['pretrain_seconds']:.1f} s" in item
+    assert f"{f['fine_tuning_steps']} fine-tuning steps" in item
+    # "neither leaves chance": every mean within 0.05 of the majority rate; "both fit their training labels"
+    assert all(abs(float(v.split(" ± ")[0]) - f["sentiment_majority_rate"]) < 0.05 for v in quoted)
+    assert all(value >= 0.99 for key, value in f.items() if key.endswith("train_accuracy"))
