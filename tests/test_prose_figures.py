@@ -112,3 +112,20 @@ def test_readme_quotes_the_bert_few_labels_benchmark():
     # "neither leaves chance": every mean within 0.05 of the majority rate; "both fit their training labels"
     assert all(abs(float(v.split(" ± ")[0]) - f["sentiment_majority_rate"]) < 0.05 for v in quoted)
     assert all(value >= 0.99 for key, value in f.items() if key.endswith("train_accuracy"))
+
+
+def test_readme_quotes_the_lm_claims_benchmark():
+    f = json.loads((ROOT / "benchmarks/results/lm_claims.json").read_text())["figures"]
+    readme = (ROOT / "README.md").read_text()
+    item = readme[readme.index("- `lm_claims.py`"):readme.index("- `ulmfit.py`")]
+    band = _band(f["general_cloze_mentions_80+"])
+    percentages = [int(x) for x in re.findall(r"(\d+)%", item)]
+    expected = [*(f[f"general_agreement_interveners{k}"] for k in range(4)), f["general_cloze_accuracy"],
+                f["general_cloze_chance"], band["held-out"], band["seen"],
+                *(f[f"general+reviews_agreement_interveners{k}"] for k in range(4))]
+    assert percentages == [round(100 * x) for x in expected]
+    spreads = re.findall(r"\d\.\d{3} ± \d\.\d{3}", item)
+    assert spreads == [f[f"sentiment_32_{m}"] for m in ("scratch", "features", "fine-tuned")]
+    most = " / ".join(f[f"sentiment_1000_{m}"].split(" ± ")[0] for m in ("scratch", "features", "fine-tuned"))
+    assert f"with 1,000 labels {most}" in item
+    assert f"({f['general_lm_train_seconds']:.1f} s of training" in item and f"the {band['facts']} facts" in item
