@@ -129,3 +129,17 @@ def test_readme_quotes_the_lm_claims_benchmark():
     most = " / ".join(f[f"sentiment_1000_{m}"].split(" ± ")[0] for m in ("scratch", "features", "fine-tuned"))
     assert f"with 1,000 labels {most}" in item
     assert f"({f['general_lm_train_seconds']:.1f} s of training" in item and f"the {band['facts']} facts" in item
+
+
+def test_readme_and_the_glove_settings_quote_the_neighbours_benchmark():
+    f = json.loads((ROOT / "benchmarks/results/neighbours.json").read_text())["figures"]
+    readme = (ROOT / "README.md").read_text()
+    item = readme[readme.index("- `neighbours.py`"):readme.index("- `headroom.py`")]
+    purity = [round(100 * f[f"full_dim{d}_class_purity_at5"]) for d in (50, 100)]
+    assert [int(x) for x in re.findall(r"(\d+)%", item)] == purity
+    assert f"({f['full_glove_vocab']:,} words) train in {f['full_glove_train_seconds']:.1f} s" in item
+    assert f"{f['word_query_ms']:.2f} ms for a word and {f['explorer_contextual_neighbours_ms']:.2f} ms" in item
+    assert "(" + ", ".join(f["full_glove_neighbours_play"].split(", ")[:3]) + " ...)" in item
+    comment = (ROOT / "ptlib" / "config.py").read_text()
+    assert f"{purity[0]}% are in its class, against {purity[1]}%" in comment and purity[0] >= purity[1]
+    assert FULL.glove.dim == 50
