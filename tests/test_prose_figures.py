@@ -143,3 +143,23 @@ def test_readme_and_the_glove_settings_quote_the_neighbours_benchmark():
     comment = (ROOT / "ptlib" / "config.py").read_text()
     assert f"{purity[0]}% are in its class, against {purity[1]}%" in comment and purity[0] >= purity[1]
     assert FULL.glove.dim == 50
+
+
+def test_readme_quotes_the_ulmfit_benchmark():
+    f = json.loads((ROOT / "benchmarks/results/ulmfit.json").read_text())["figures"]
+    readme = (ROOT / "README.md").read_text()
+    item = " ".join(readme[readme.index("- `ulmfit.py`"):readme.index("- `neighbours.py`")].split())
+    error = {key.split(": ", 1)[1]: value for key, value in f.items() if key.startswith("sentiment_32_error: ")}
+    costly = ("no target-domain LM fine-tuning", "one learning rate (no discriminative rates)")
+    free = ("all layers at once (no gradual unfreezing)", "constant learning rate (no STLR)")
+    assert re.findall(r"\d\.\d{3} ± \d\.\d{3}", item) == [error[v] for v in ("ULMFiT: all three stages",
+                                                                          "from scratch (no pre-training)", *costly,
+                                                                          *free)]
+    mean, std = ({v: float(s.split(" ± ")[i]) for v, s in error.items()} for i in (0, 1))
+    full = "ULMFiT: all three stages"
+    # "only the first two cost more than the spread over seeds"
+    assert all(mean[v] - mean[full] > max(std[v], std[full]) for v in costly)
+    assert all(abs(mean[v] - mean[full]) < max(std[v], std[full]) for v in free)
+    assert f"({round(100 * f['relative_error_reduction'])}% relative reduction)" in item
+    before, after = f["stage2_perplexity_before"], f["stage2_perplexity_after"]
+    assert f"from {before:,.0f} to {after:.2f} in {f['stage2_seconds']:.1f} s" in item
