@@ -163,3 +163,16 @@ def test_readme_quotes_the_ulmfit_benchmark():
     assert f"({round(100 * f['relative_error_reduction'])}% relative reduction)" in item
     before, after = f["stage2_perplexity_before"], f["stage2_perplexity_after"]
     assert f"from {before:,.0f} to {after:.2f} in {f['stage2_seconds']:.1f} s" in item
+
+
+def test_readme_quotes_the_bilm_benchmark():
+    f = json.loads((ROOT / "benchmarks/results/bilm.json").read_text())["figures"]
+    readme = (ROOT / "README.md").read_text()
+    item = " ".join(readme[readme.index("- `bilm.py`"):readme.index("- `neighbours.py`")].split())
+    assert (f"trains in {f['bilm_train_seconds']:.1f} s to perplexity {f['bilm_forward_perplexity']:.2f} forward and "
+            f"{f['bilm_backward_perplexity']:.2f} backward") in item
+    assert " / ".join(f"{f[f'forward_lm_agreement_interveners{k}']:.2f}" for k in range(4)) in item
+    largest = max(abs(value) for key, value in f.items() if key.endswith("_elmo_gain"))
+    assert f"adding ELMo moves no task by more than {largest:.3f}" in item
+    for task in ("sentiment", "acceptability"):
+        assert f"{task} {f[f'{task}_1000_glove'][:5]} → {f[f'{task}_1000_glove+elmo'][:5]}" in item
