@@ -46,12 +46,10 @@ def cloze_figures(choose_values: Callable[[list, list], list], corpus, prefix: s
     """Fact-cloze accuracy overall (held-out wording) and by mention band, in held-out and seen wordings.
     ``choose_values(prompts, candidates)`` gives a model's pick for each prompt."""
     figures: dict = {}
-    by_wording = {}
-    for wording in ("held-out", "seen"):
-        cloze = data.load_probe("facts", corpus["train"], wording=wording).to_pandas()
-        cloze[wording] = np.array(choose_values(list(cloze["prompt"]), list(cloze["candidates"]))) == cloze["answer"]
-        by_wording[wording] = cloze
-    facts = by_wording["held-out"].assign(seen=by_wording["seen"]["seen"].values)
+    facts = data.load_probe("facts", corpus["train"]).to_pandas()
+    seen = data.load_probe("facts", corpus["train"], wording="seen").to_pandas()
+    for wording, items in (("held-out", facts), ("seen", seen)):  # one row per fact, in the same order
+        facts[wording] = np.array(choose_values(list(items["prompt"]), list(items["candidates"]))) == items["answer"]
     figures[f"{prefix}cloze_accuracy"] = round(float(facts["held-out"].mean()), 3)
     figures[f"{prefix}cloze_chance"] = round(float(np.mean([1 / len(c) for c in facts["candidates"]])), 3)
     for band, row in facts_by_mentions(facts, ["held-out", "seen"]).iterrows():
