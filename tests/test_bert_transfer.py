@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from ptlib import config
+from ptlib.data import build_world, load_task
 from ptlib.data.wordpiece import train_wordpiece
 from ptlib.experiments import bert_transfer
 from ptlib.models.bert import BertConfig, BertForPreTraining
@@ -96,3 +97,26 @@ def test_a_run_is_decided_by_its_seed(tiny):
     first, again = (bert_transfer.run_bert_task(model, model.config, data, "sentiment", recipe, seed=3)
                     for _ in range(2))
     assert first["accuracy"] == again["accuracy"]
+
+
+def test_pair_task_knowledge_reads_each_models_answers_to_the_linking_facts(tiny):
+    model, tokenizer = tiny
+    world = build_world(0)
+    candidates = {relation: world.candidates(relation) for relation in {fact.relation for fact in world.facts}}
+    facts = pd.DataFrame([{
+        "relation": fact.relation, "entity": fact.entity, "mentions": 3, "candidates": candidates[fact.relation],
+        "BERT": True, "BERT answer": fact.value, bert_transfer.LSTM_METHOD: False,
+        f"{bert_transfer.LSTM_METHOD} answer": next(v for v in candidates[fact.relation] if v != fact.value),
+    } for fact in world.facts])
+    knowledge = bert_transfer.pair_task_knowledge(model, tokenizer, facts, 16, world).set_index("reader")
+    knows, wrong = (knowledge.loc[f"{name}: linking-fact cloze"] for name in ("BERT", bert_transfer.LSTM_METHOD))
+    assert knows["accuracy"] == 1.0 and knows["knowledge held"] == 1.0 and knows["median mentions"] == 3
+    # always a wrong answer: "not entailment" on every true claim, and wrong too where a false claim names that answer
+    assert wrong["knowledge held"] == 0.0 and 0.4 < wrong["accuracy"] <= 0.5
+    paraphrase = knowledge.loc["BERT: cosine of input vectors"]
+    test = load_task("paraphrase", train_size=16)["test"]
+    whole = [all(len(tokenizer.encode(word, add_special_tokens=False).ids) == 1 for word in (a, b))
+             for a, b in (next((x, y) for x, y in zip(s.split(), t.split()) if x != y)
+                          for s, t in zip(test["text"], test["text_pair"]))]
+    assert paraphrase["knowledge held"] == pytest.approx(np.mean(whole))
+    assert 0 <= paraphrase["accuracy"] <= 1 and set(knowledge["majority"]) == {0.5}

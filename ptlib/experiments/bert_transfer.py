@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from tokenizers import Tokenizer
 from tqdm.auto import tqdm
@@ -15,8 +17,18 @@ from ..analysis.facts import facts_by_mentions
 from ..analysis.lm_queries import choose, prefers
 from ..analysis.metrics import GLUE_METRIC, majority_rate, task_scores
 from ..analysis.mlm_probes import agreement_accuracy, cloze_choices
+from ..analysis.pair_knowledge import (
+    claim_values,
+    corpus_counts,
+    entailment_reader,
+    linking_facts,
+    swapped_words,
+    threshold_reader,
+    word_cosines,
+)
 from ..config import BertFineTuning, sizes
 from ..data import load_corpus, load_probe, load_task
+from ..data.microworld.world import World, build_world
 from ..data.wordpiece import encode_dataset
 from ..models import count_parameters
 from ..models.bert import BertConfig, BertForPreTraining
@@ -76,11 +88,52 @@ def probe_comparison(bert: BertForPreTraining, tokenizer: Tokenizer, lm: Pretrai
                      for text, prompt, answer in zip(facts["text"], facts["prompt"], facts["answer"])]
     bert_picks = cloze_choices(bert, tokenizer, facts["prompt"], continuations, facts["candidates"])
     lstm_picks = choose(lm.model, lm.vocab, facts["prompt"], facts["candidates"])
-    facts = facts[["relation", "mentions", "answer"]].assign(
+    facts = facts[["relation", "entity", "mentions", "answer", "candidates"]].assign(
         BERT=[pick == answer for pick, answer in zip(bert_picks, facts["answer"])],
         **{LSTM_METHOD: [pick == answer for pick, answer in zip(lstm_picks, facts["answer"])]},
-        chance=1 / facts["candidates"].apply(len))
+        chance=1 / facts["candidates"].apply(len), **{"BERT answer": bert_picks, f"{LSTM_METHOD} answer": lstm_picks})
     return agreement, facts
+
+
+def pair_task_knowledge(bert: BertForPreTraining, tokenizer: Tokenizer, facts: pd.DataFrame, n_labels: int,
+                        world: World | None = None) -> pd.DataFrame:
+    """Whether the knowledge each pair task needs is in the pre-trained models, read without fine-tuning
+    (:mod:`ptlib.analysis.pair_knowledge`), on the tasks' test pairs.
+
+    ``facts`` is :func:`probe_comparison`'s table (each model's answer to every fact). One row per reader:
+    entailment read through each model's answer to the linking fact, paraphrase through the cosine of the BERT's
+    input vectors of the two swapped words (one threshold fitted on the ``n_labels`` training pairs). Columns: the
+    reader's test ``accuracy``, the ``majority`` rate, ``knowledge held`` (test pairs whose linking fact the model
+    answers right; for paraphrase, pairs whose two words are both single word pieces) and ``median mentions`` (of
+    the linking fact; for paraphrase, of the rarer of the two words in the corpus)."""
+    world = world or build_world()
+    rows = []
+    entailment = load_task("entailment", train_size=n_labels)["test"]
+    by_fact = facts.set_index(["relation", "entity"])
+    linked = by_fact.loc[linking_facts(world, entailment["relation"], entailment["entity"])]
+    claimed = claim_values(entailment["text_pair"], linked["candidates"])
+    for model in ("BERT", LSTM_METHOD):
+        predictions = entailment_reader(linked[f"{model} answer"], claimed)
+        rows.append({"task": "entailment", "reader": f"{model}: linking-fact cloze",
+                     "accuracy": float(np.mean(np.array(predictions) == np.array(entailment["label"]))),
+                     "knowledge held": float(linked[model].mean()),
+                     "median mentions": float(linked["mentions"].median())})
+    paraphrase = load_task("paraphrase", train_size=n_labels)
+    embeddings = bert.bert.embeddings.word_embeddings.weight
+    swapped = {split: [swapped_words(a, b) for a, b in zip(paraphrase[split]["text"], paraphrase[split]["text_pair"])]
+               for split in ("train", "test")}
+    train_cosines, _ = word_cosines(embeddings, tokenizer, swapped["train"])
+    test_cosines, whole = word_cosines(embeddings, tokenizer, swapped["test"])
+    predictions = threshold_reader(train_cosines, paraphrase["train"]["label"], test_cosines)
+    counts = Counter(word for text in load_corpus()["train"]["text"] for word in text.split())
+    rarer = np.minimum(corpus_counts([a for a, _ in swapped["test"]], counts),
+                       corpus_counts([b for _, b in swapped["test"]], counts))
+    rows.append({"task": "paraphrase", "reader": "BERT: cosine of input vectors",
+                 "accuracy": float(np.mean(predictions == np.array(paraphrase["test"]["label"]))),
+                 "knowledge held": float(whole.mean()), "median mentions": float(np.median(rarer))})
+    majority = {"entailment": majority_rate(entailment["label"]),
+                "paraphrase": majority_rate(paraphrase["test"]["label"])}
+    return pd.DataFrame(rows).assign(majority=lambda frame: frame["task"].map(majority))
 
 
 def pooling_comparison(pretrained: BertForPreTraining, tokenizer: Tokenizer, task: str, n_labels: int,
