@@ -2,9 +2,9 @@
 
 A claim measured at 1.000, or between two models that tie, teaches nothing. This prints, for the full-mode corpus:
 
-1. perplexity on the held-out documents of a bigram, a trigram, a small LSTM LM (the quick mode's widths, trained
-   on the full corpus), the course's LSTM LM and the same LM trained for more epochs, all over the same vocabulary
-   (rarer words as [UNK]);
+1. perplexity on the held-out documents of a bigram, a trigram (interpolated Kneser-Ney; add-k beside it), a small
+   LSTM LM (the quick mode's widths, trained on the full corpus), the course's LSTM LM and the same LM trained for
+   more epochs, all over the same vocabulary (rarer words as [UNK]);
 2. each model's probes: agreement by the number of phrases between subject and verb, fact cloze in held-out
    and seen wordings by how often the fact was stated;
 3. each task with few labels, from scratch against fine-tuning the course's pre-trained encoder (notebook 01's
@@ -47,9 +47,12 @@ def as_vocab_tokens(texts: list[str], vocab) -> list[str]:
 
 
 def ngram_figures(order: int, train: list[str], validation: list[str], corpus, prefix: str) -> dict:
-    model = NgramLM(order).fit([" ".join(train)])
-    logprobs = [model.logprob(word, validation[max(0, i - order + 1): i]) for i, word in enumerate(validation)]
-    figures = {f"{prefix}validation_perplexity": round(math.exp(-float(np.mean(logprobs))), 2)}
+    figures = {}
+    # perplexity with Kneser-Ney smoothing, the standard for it; add-k (what the probes use) beside it
+    for smoothing, name in (("kneser-ney", "validation_perplexity"), ("add-k", "add_k_validation_perplexity")):
+        model = NgramLM(order, smoothing=smoothing).fit([" ".join(train)])
+        logprobs = [model.logprob(word, validation[max(0, i - order + 1): i]) for i, word in enumerate(validation)]
+        figures[f"{prefix}{name}"] = round(math.exp(-float(np.mean(logprobs))), 2)
     raw = NgramLM(order).fit(corpus["train"]["text"])  # the probes ask about words, rare ones included
     pairs = data.load_probe("agreement", n_items=1000)
     correct = np.array([raw.prefers(p, g, b) for p, g, b in zip(pairs["prefix"], pairs["good"], pairs["bad"])])

@@ -30,3 +30,39 @@ def test_prefers_and_choose_read_only_the_last_words():
         model.choose("the", [])
     with pytest.raises(ValueError, match="no tokens"):
         NgramLM(2).fit(["", "  "])
+
+
+def test_kneser_ney_is_chen_and_goodmans_interpolated_formula_by_hand():
+    bigram = NgramLM(2, smoothing="kneser-ney", discount=0.75).fit(TEXTS)
+    d, predicted = 0.75, 5  # the, cat, dog, sat, ran: <s> is never predicted
+    # unigram continuation counts, distinct left neighbours: the 1, cat 1, dog 1, sat 2 (cat, dog), ran 1; total 6
+    p1_sat = (2 - d) / 6 + d * 5 / 6 * (1 / (predicted + 1))  # the uniform share keeps a slot for unseen words
+    # bigram: "cat" is followed by sat and ran, once each
+    p2_sat_cat = (1 - d) / 2 + d * 2 / 2 * p1_sat
+    assert bigram.logprob("sat", "the cat") == pytest.approx(math.log(p2_sat_cat))
+    assert bigram.logprob("sat", "zebra") == pytest.approx(math.log(p1_sat))  # an unseen context: the unigram
+    trigram = NgramLM(3, smoothing="kneser-ney", discount=0.75).fit(TEXTS)
+    # order 2 in a trigram model counts continuations: "cat sat" and "cat ran" follow one word each ("the")
+    p2_sat_cat_continued = (1 - d) / 2 + d * 2 / 2 * p1_sat
+    assert trigram.logprob("sat", "dog cat") == pytest.approx(math.log(p2_sat_cat_continued))  # "dog cat" unseen
+    assert trigram.logprob("sat", "the cat") == pytest.approx(math.log((1 - d) / 2 + d * 2 / 2 * p2_sat_cat_continued))
+    # the dog is seen after "the" once among three: the raw count at the top order, not a continuation count
+    p1_dog = (1 - d) / 6 + d * 5 / 6 / (predicted + 1)
+    p2_dog_the = (1 - d) / 2 + d * 2 / 2 * p1_dog  # "the dog", "the cat" each follow one word (<s>)
+    assert trigram.logprob("dog", "<s> the") == pytest.approx(math.log((1 - d) / 3 + d * 2 / 3 * p2_dog_the))
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_kneser_ney_probabilities_sum_to_one_in_any_context(order):
+    model = NgramLM(order, smoothing="kneser-ney").fit(TEXTS + ["a cat sat on the dog", "the dog ran"])
+    words = sorted(model.targets) + ["unseen"]
+    for prefix in ("the", "the cat", "dog cat", "zebra", "", "on the"):
+        assert sum(math.exp(model.logprob(w, prefix)) for w in words) == pytest.approx(1.0)
+
+
+def test_unknown_smoothing_and_discounts_out_of_range_are_refused():
+    with pytest.raises(ValueError, match="unknown smoothing"):
+        NgramLM(2, smoothing="good-turing")
+    for discount in (0, 1, 1.5):
+        with pytest.raises(ValueError, match="discount must lie between 0 and 1"):
+            NgramLM(2, smoothing="kneser-ney", discount=discount)
