@@ -387,6 +387,18 @@ MUTANTS: tuple[Mutant, ...] = (
     _m("ablation_scored_on_the_training_set", "leak", "experiments/ablations.py",
        "return accuracy(model, test), model, histories", "return accuracy(model, train), model, histories",
        "test_ablations.py"),
+    # --- models/ngram.py: interpolated Kneser-Ney --------------------------------------------------------------------
+    _m("kneser_ney_lower_orders_count_tokens_not_contexts", "formula", "models/ngram.py",
+       "Counter((context[1:], word) for context, word in self.tables[m + 1])",
+       "Counter({(c[1:], w): n for (c, w), n in self.tables[m + 1].items()})", "test_ngram.py"),
+    _m("kneser_ney_freed_mass_not_discounted", "normaliser", "models/ngram.py",
+       "kept + self.discount * self.types[m][context] / total * lower", "kept + self.types[m][context] / total * lower",
+       "test_ngram.py"),
+    # --- analysis/pair_knowledge.py ----------------------------------------------------------------------------------
+    _m("entailment_reader_labels_swapped", "direction", "analysis/pair_knowledge.py",
+       "ENTAILMENT, NOT_ENTAILMENT = 0, 1", "ENTAILMENT, NOT_ENTAILMENT = 1, 0", "test_pair_knowledge.py"),
+    _m("word_cosines_read_the_first_piece_only", "formula", "analysis/pair_knowledge.py",
+       "return embeddings[ids].mean(0), len(ids)", "return embeddings[ids[0]], len(ids)", "test_pair_knowledge.py"),
 )
 
 

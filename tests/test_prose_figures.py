@@ -91,13 +91,18 @@ def test_readme_quotes_the_headroom_benchmark():
     quoted = [float(x) for x in re.findall(r"\b\d+\.\d+\b", item)]
     models = ("bigram", "trigram", "small_lstm", "lstm", "lstm_10_epochs")
     bands = [_band(f[f"{m}_cloze_mentions_80+"]) for m in models[2:]]
-    expected = [*(f[f"{m}_validation_perplexity"] for m in models), *(f[f"{m}_agreement_interveners3"] for m in models),
+    expected = [*(f[f"{m}_validation_perplexity"] for m in models[:2]),
+                *(f[f"{m}_add_k_validation_perplexity"] for m in models[:2]),
+                *(f[f"{m}_validation_perplexity"] for m in models[2:]),
+                *(f[f"{m}_agreement_interveners3"] for m in models),
                 *(b[w] for b in bands for w in ("seen", "held-out")),
                 *(float(f[f"{task}_32_{method}"].split(" ± ")[0])
                   for task in ("sentiment", "acceptability", "entailment", "paraphrase")
                   for method in ("scratch", "fine-tuned"))]
     assert quoted == pytest.approx(expected, abs=0.0051)
     assert f"The {bands[0]['facts']} facts stated 80 or more times" in item
+    perplexities = [f[f"{m}_validation_perplexity"] for m in models[:4]]
+    assert "ordered from the bigram to the course's LM" in item and perplexities == sorted(perplexities, reverse=True)
 
 
 def test_readme_quotes_the_bert_few_labels_benchmark():
