@@ -18,7 +18,6 @@ be running when the times matter.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from collections import Counter
@@ -33,6 +32,7 @@ from lm_claims import cloze_figures, probe_figures, transfer_methods  # noqa: E4
 
 from ptlib import config, data, pretrained  # noqa: E402
 from ptlib.data.batching import encode_task  # noqa: E402
+from ptlib.experiments.language_modelling import ngram_perplexities  # noqa: E402
 from ptlib.experiments.sweeps import learning_curve, summarise  # noqa: E402
 from ptlib.models.ngram import NgramLM  # noqa: E402
 
@@ -41,18 +41,13 @@ LONGER_LM = {"epochs": 10}  # the course's LM, trained over three times as long
 LABEL_COUNTS = (32, 1000)
 
 
-def as_vocab_tokens(texts: list[str], vocab) -> list[str]:
-    """The texts as the LSTM sees them: one stream of vocabulary tokens, rare words as [UNK]."""
-    return [vocab.tokens[i] for text in texts for i in vocab.encode(text)]
-
-
-def ngram_figures(order: int, train: list[str], validation: list[str], corpus, prefix: str) -> dict:
+def ngram_figures(order: int, vocab, corpus, prefix: str) -> dict:
     figures = {}
     # perplexity with Kneser-Ney smoothing, the standard for it; add-k (what the probes use) beside it
     for smoothing, name in (("kneser-ney", "validation_perplexity"), ("add-k", "add_k_validation_perplexity")):
-        model = NgramLM(order, smoothing=smoothing).fit([" ".join(train)])
-        logprobs = [model.logprob(word, validation[max(0, i - order + 1): i]) for i, word in enumerate(validation)]
-        figures[f"{prefix}{name}"] = round(math.exp(-float(np.mean(logprobs))), 2)
+        (perplexity,) = ngram_perplexities(vocab, corpus["train"]["text"], corpus["validation"]["text"], (order,),
+                                           smoothing).values()
+        figures[f"{prefix}{name}"] = round(perplexity, 2)
     raw = NgramLM(order).fit(corpus["train"]["text"])  # the probes ask about words, rare ones included
     pairs = data.load_probe("agreement", n_items=1000)
     correct = np.array([raw.prefers(p, g, b) for p, g, b in zip(pairs["prefix"], pairs["good"], pairs["bad"])])
@@ -100,10 +95,8 @@ def main() -> None:
         figures.update(probe_figures(pre, corpus, f"{name}_"))
         print(name, figures[f"{name}_validation_perplexity"], flush=True)
     vocab = loaded["lstm"].vocab
-    train = as_vocab_tokens(corpus["train"]["text"], vocab)
-    validation = as_vocab_tokens(corpus["validation"]["text"], vocab)
     for order, name in ((2, "bigram"), (3, "trigram")):
-        figures.update(ngram_figures(order, train, validation, corpus, f"{name}_"))
+        figures.update(ngram_figures(order, vocab, corpus, f"{name}_"))
         print(name, figures[f"{name}_validation_perplexity"], flush=True)
     if not args.skip_tasks:
         figures.update(task_figures(pretrained.load("lm:general+reviews", sizes, progress=False), sizes))

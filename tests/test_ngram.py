@@ -66,3 +66,28 @@ def test_unknown_smoothing_and_discounts_out_of_range_are_refused():
     for discount in (0, 1, 1.5):
         with pytest.raises(ValueError, match="discount must lie between 0 and 1"):
             NgramLM(2, smoothing="kneser-ney", discount=discount)
+
+
+def test_perplexity_is_the_exponential_of_the_mean_surprise_over_a_stream():
+    model = NgramLM(2, smoothing="kneser-ney").fit(TEXTS)
+    stream = "the cat sat the dog ran".split()
+    # by hand: the first token has no context (the beginning mark), then one word of context each
+    surprises = [-model.logprob("the", [])] + [-model.logprob(w, [p]) for p, w in zip(stream, stream[1:])]
+    assert model.perplexity(stream) == pytest.approx(math.exp(sum(surprises) / len(stream)))
+    uniform = NgramLM(1, k=1e9).fit(TEXTS)  # add-k with a huge k: every word equally likely, unseen ones too
+    assert uniform.perplexity(stream) == pytest.approx(len(uniform.vocabulary) + 1, rel=1e-6)
+    with pytest.raises(ValueError, match="at least one token"):
+        model.perplexity([])
+
+
+def test_ngram_perplexities_read_both_texts_over_the_lms_vocabulary():
+    from ptlib.data.vocab import Vocab
+    from ptlib.experiments.language_modelling import ngram_perplexities
+
+    vocab = Vocab(["the", "cat", "sat", "dog"])  # "ran", "mat" and "on" are out of it
+    train, validation = ["the cat sat", "the cat ran"], ["the dog sat on the mat"]
+    by_hand = {}
+    for order, name in ((2, "bigram"), (3, "trigram")):
+        model = NgramLM(order, smoothing="kneser-ney").fit(["the cat sat the cat [UNK]"])  # one stream, OOV as [UNK]
+        by_hand[name] = model.perplexity("the dog sat [UNK] the [UNK]".split())
+    assert ngram_perplexities(vocab, train, validation) == pytest.approx(by_hand)

@@ -99,6 +99,15 @@ class NgramLM:
         denominator = self.contexts[context] + self.k * (len(self.vocabulary) + 1)
         return math.log(numerator / denominator)
 
+    def perplexity(self, tokens: Sequence[str]) -> float:
+        """exp of the mean negative log-probability of each token of a stream after the ``order - 1`` tokens before
+        it (fewer at the stream's start), as an LM's perplexity is measured on running text."""
+        if len(tokens) == 0:
+            raise ValueError("perplexity needs at least one token")
+        tokens = list(tokens)
+        total = sum(self.logprob(word, tokens[max(0, i - self.order + 1):i]) for i, word in enumerate(tokens))
+        return math.exp(-total / len(tokens))
+
     def prefers(self, prefix: str, good: str, bad: str) -> float:
         """1.0 when the model ranks ``good`` above ``bad`` after ``prefix``, 0.0 below it, 0.5 on a tie.
 
