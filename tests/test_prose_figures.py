@@ -181,3 +181,15 @@ def test_readme_quotes_the_bilm_benchmark():
     assert f"adding ELMo moves no task by more than {largest:.3f}" in item
     for task in ("sentiment", "acceptability"):
         assert f"{task} {f[f'{task}_1000_glove'][:5]} → {f[f'{task}_1000_glove+elmo'][:5]}" in item
+
+
+def test_readme_quotes_the_test_suite_time_benchmark():
+    f = json.loads((ROOT / "benchmarks/results/test_suite_time.json").read_text())["figures"]
+    readme = (ROOT / "README.md").read_text()
+    item = readme[readme.index("- `test_suite_time.py`"):readme.index("The set-up itself")]
+    assert (f"(ruff, {f['unit_tests']} unit tests, the {f['notebooks']} notebooks' {f['notebook_cells']} cells in "
+            "quick mode)") in " ".join(item.split())
+    assert f"takes {f['total_s']:.0f} s once set up" in item
+    assert f"(unit tests {f['unit_tests_s']:.0f} s, notebooks {f['nbval_s']:.0f} s)" in item
+    notebooks = len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+    assert f["notebooks"] == notebooks, "test_suite_time.json predates a notebook: run the benchmark again"
