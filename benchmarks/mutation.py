@@ -394,11 +394,11 @@ MUTANTS: tuple[Mutant, ...] = (
     _m("kneser_ney_freed_mass_not_discounted", "normaliser", "models/ngram.py",
        "kept + self.discount * self.types[m][context] / total * lower", "kept + self.types[m][context] / total * lower",
        "test_ngram.py"),
-    # --- analysis/pair_knowledge.py ----------------------------------------------------------------------------------
-    _m("entailment_reader_labels_swapped", "direction", "analysis/pair_knowledge.py",
-       "ENTAILMENT, NOT_ENTAILMENT = 0, 1", "ENTAILMENT, NOT_ENTAILMENT = 1, 0", "test_pair_knowledge.py"),
-    _m("word_cosines_read_the_first_piece_only", "formula", "analysis/pair_knowledge.py",
-       "return embeddings[ids].mean(0), len(ids)", "return embeddings[ids[0]], len(ids)", "test_pair_knowledge.py"),
+    # --- analysis/task_knowledge.py ----------------------------------------------------------------------------------
+    _m("entailment_reader_labels_swapped", "direction", "analysis/task_knowledge.py",
+       "ENTAILMENT, NOT_ENTAILMENT = 0, 1", "ENTAILMENT, NOT_ENTAILMENT = 1, 0", "test_task_knowledge.py"),
+    _m("word_cosines_read_the_first_piece_only", "formula", "analysis/task_knowledge.py",
+       "return embeddings[ids].mean(0), len(ids)", "return embeddings[ids[0]], len(ids)", "test_task_knowledge.py"),
 )
 
 

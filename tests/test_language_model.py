@@ -126,3 +126,17 @@ def test_the_adaptive_softmax_lm_learns_the_stream():
     lm.train_language_model(model, stream, epochs=3, batch_size=4, bptt=8, lr=1e-2, progress=False,
                             device=torch.device("cpu"))
     assert lm.stream_perplexity(model, stream) < before / 3
+
+
+def test_a_sentences_log_probability_is_the_sum_of_its_next_word_log_probabilities(trained):
+    model, vocab, _ = trained
+    texts = ["a b c d .", "x y c", "a"]  # padded together in one batch, one of them a single word
+    by_word = []
+    for text in texts:
+        words = text.split()
+        scores = lm_queries.next_word_logprobs(model, vocab, [" ".join(words[:i]) for i in range(1, len(words))]) \
+            if len(words) > 1 else torch.zeros(0, len(vocab))
+        by_word.append(sum(float(row[vocab.token_to_id(w)]) for row, w in zip(scores, words[1:])))
+    assert lm_queries.sentence_logprobs(model, vocab, texts).tolist() == pytest.approx(by_word, abs=1e-4)
+    assert lm_queries.sentence_logprobs(model, vocab, ["a b c d ."])[0] > lm_queries.sentence_logprobs(
+        model, vocab, ["a b z d ."])[0]  # the trained order beats a broken one

@@ -2,7 +2,8 @@
 
 - :func:`next_word_logprobs`: log P(next word | prefix) for each prefix;
 - :func:`prefers`: minimal pairs, such as the verb form that agrees with its subject;
-- :func:`choose`: cloze items, such as a fact's value among candidates.
+- :func:`choose`: cloze items, such as a fact's value among candidates;
+- :func:`sentence_logprobs`: how likely the model finds each whole sentence.
 """
 
 from __future__ import annotations
@@ -53,3 +54,21 @@ def choose(model: AWDLSTMLanguageModel, vocab: Vocab, prefixes: Sequence[str],
         ids = torch.tensor([vocab.token_to_id(w) for w in options])
         picks.append(options[int(row[ids].argmax())])
     return picks
+
+
+def sentence_logprobs(model: AWDLSTMLanguageModel, vocab: Vocab, texts: Sequence[str],
+                      batch_size: int = 256) -> torch.Tensor:
+    """log P(w_2 ... w_n | w_1) of each text, summed over its words after the first (a stream of text has no start
+    mark, so the first word is given): [len(texts)]."""
+    batches = []
+    for start in range(0, len(texts), batch_size):
+        ids, mask = pad_batch([vocab.encode(text) for text in texts[start : start + batch_size]])
+        batches.append({"input_ids": ids, "attention_mask": mask})
+
+    def summed(m: AWDLSTMLanguageModel, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        logits, _ = m(batch["input_ids"])
+        ids, mask = batch["input_ids"], batch["attention_mask"]
+        picked = F.log_softmax(logits[:, :-1], -1).gather(2, ids[:, 1:, None]).squeeze(2)  # [batch, time - 1]
+        return (picked * mask[:, 1:]).sum(1).cpu()
+
+    return torch.cat(evaluate_batches(model, batches, summed))

@@ -14,14 +14,17 @@ from tokenizers import Tokenizer
 from tqdm.auto import tqdm
 
 from ..analysis.facts import facts_by_mentions
-from ..analysis.lm_queries import choose, prefers
+from ..analysis.lm_queries import choose, prefers, sentence_logprobs
 from ..analysis.metrics import GLUE_METRIC, majority_rate, task_scores
-from ..analysis.mlm_probes import agreement_accuracy, cloze_choices
-from ..analysis.pair_knowledge import (
+from ..analysis.mlm_probes import agreement_accuracy, cloze_choices, pseudo_log_likelihoods
+from ..analysis.task_knowledge import (
+    acceptability_reader,
     claim_values,
     corpus_counts,
     entailment_reader,
     linking_facts,
+    number_swaps,
+    number_twins,
     swapped_words,
     threshold_reader,
     word_cosines,
@@ -95,45 +98,68 @@ def probe_comparison(bert: BertForPreTraining, tokenizer: Tokenizer, lm: Pretrai
     return agreement, facts
 
 
-def pair_task_knowledge(bert: BertForPreTraining, tokenizer: Tokenizer, facts: pd.DataFrame, n_labels: int,
-                        world: World | None = None) -> pd.DataFrame:
-    """Whether the knowledge each pair task needs is in the pre-trained models, read without fine-tuning
-    (:mod:`ptlib.analysis.pair_knowledge`), on the tasks' test pairs.
+def task_knowledge(bert: BertForPreTraining, tokenizer: Tokenizer, lm: PretrainedLM, facts: pd.DataFrame,
+                   n_labels: int, world: World | None = None) -> pd.DataFrame:
+    """Whether the knowledge each of three tasks needs is in the pre-trained models, read without fine-tuning
+    (:mod:`ptlib.analysis.task_knowledge`), on the tasks' test sets.
 
     ``facts`` is :func:`probe_comparison`'s table (each model's answer to every fact). One row per reader:
-    entailment read through each model's answer to the linking fact, paraphrase through the cosine of the BERT's
-    input vectors of the two swapped words (one threshold fitted on the ``n_labels`` training pairs). Columns: the
-    reader's test ``accuracy``, the ``majority`` rate, ``knowledge held`` (test pairs whose linking fact the model
-    answers right; for paraphrase, pairs whose two words are both single word pieces) and ``median mentions`` (of
-    the linking fact; for paraphrase, of the rarer of the two words in the corpus)."""
+    acceptability read through each model's score of the sentence against its verb-number swaps (the LSTM's
+    log-probability, the BERT's pseudo-log-likelihood); entailment through each model's answer to the linking fact;
+    paraphrase through the cosine of the BERT's input vectors of the two swapped words (one threshold fitted on the
+    ``n_labels`` training pairs). Columns: the reader's test ``accuracy``, the ``majority`` rate, ``knowledge held``
+    (entailment: test pairs whose linking fact the model answers right; paraphrase: pairs whose two words are both
+    single word pieces) and ``median mentions`` (of the linking fact; of the rarer of the two words in the corpus).
+    """
     world = world or build_world()
+    return pd.DataFrame([*_acceptability_readers(bert, tokenizer, lm, world, n_labels),
+                         *_entailment_readers(facts, world, n_labels), _paraphrase_reader(bert, tokenizer, n_labels)])
+
+
+def _acceptability_readers(bert: BertForPreTraining, tokenizer: Tokenizer, lm: PretrainedLM, world: World,
+                           n_labels: int) -> list[dict]:
+    test = load_task("acceptability", train_size=n_labels)["test"]
+    twins = number_twins(world)
+    swaps = [number_swaps(text, twins) for text in test["text"]]
+    scorers = {"BERT": lambda texts: pseudo_log_likelihoods(bert, tokenizer, texts),
+               LSTM_METHOD: lambda texts: sentence_logprobs(lm.model, lm.vocab, texts).tolist()}
     rows = []
-    entailment = load_task("entailment", train_size=n_labels)["test"]
-    by_fact = facts.set_index(["relation", "entity"])
-    linked = by_fact.loc[linking_facts(world, entailment["relation"], entailment["entity"])]
-    claimed = claim_values(entailment["text_pair"], linked["candidates"])
-    for model in ("BERT", LSTM_METHOD):
-        predictions = entailment_reader(linked[f"{model} answer"], claimed)
-        rows.append({"task": "entailment", "reader": f"{model}: linking-fact cloze",
-                     "accuracy": float(np.mean(np.array(predictions) == np.array(entailment["label"]))),
-                     "knowledge held": float(linked[model].mean()),
-                     "median mentions": float(linked["mentions"].median())})
-    paraphrase = load_task("paraphrase", train_size=n_labels)
+    for model, score in scorers.items():
+        swap_scores = iter(score([swap for sentence in swaps for swap in sentence]))
+        predictions = acceptability_reader(score(list(test["text"])),
+                                           [[next(swap_scores) for _ in sentence] for sentence in swaps])
+        rows.append({"task": "acceptability", "reader": f"{model}: verb-number swaps",
+                     "accuracy": float(np.mean(predictions == np.array(test["label"]))),
+                     "majority": majority_rate(test["label"])})
+    return rows
+
+
+def _entailment_readers(facts: pd.DataFrame, world: World, n_labels: int) -> list[dict]:
+    test = load_task("entailment", train_size=n_labels)["test"]
+    linked = facts.set_index(["relation", "entity"]).loc[linking_facts(world, test["relation"], test["entity"])]
+    claimed = claim_values(test["text_pair"], linked["candidates"])
+    return [{"task": "entailment", "reader": f"{model}: linking-fact cloze",
+             "accuracy": float(np.mean(np.array(entailment_reader(linked[f"{model} answer"], claimed))
+                                       == np.array(test["label"]))),
+             "knowledge held": float(linked[model].mean()), "median mentions": float(linked["mentions"].median()),
+             "majority": majority_rate(test["label"])} for model in ("BERT", LSTM_METHOD)]
+
+
+def _paraphrase_reader(bert: BertForPreTraining, tokenizer: Tokenizer, n_labels: int) -> dict:
+    splits = load_task("paraphrase", train_size=n_labels)
     embeddings = bert.bert.embeddings.word_embeddings.weight
-    swapped = {split: [swapped_words(a, b) for a, b in zip(paraphrase[split]["text"], paraphrase[split]["text_pair"])]
+    swapped = {split: [swapped_words(a, b) for a, b in zip(splits[split]["text"], splits[split]["text_pair"])]
                for split in ("train", "test")}
     train_cosines, _ = word_cosines(embeddings, tokenizer, swapped["train"])
     test_cosines, whole = word_cosines(embeddings, tokenizer, swapped["test"])
-    predictions = threshold_reader(train_cosines, paraphrase["train"]["label"], test_cosines)
+    predictions = threshold_reader(train_cosines, splits["train"]["label"], test_cosines)
     counts = Counter(word for text in load_corpus()["train"]["text"] for word in text.split())
     rarer = np.minimum(corpus_counts([a for a, _ in swapped["test"]], counts),
                        corpus_counts([b for _, b in swapped["test"]], counts))
-    rows.append({"task": "paraphrase", "reader": "BERT: cosine of input vectors",
-                 "accuracy": float(np.mean(predictions == np.array(paraphrase["test"]["label"]))),
-                 "knowledge held": float(whole.mean()), "median mentions": float(np.median(rarer))})
-    majority = {"entailment": majority_rate(entailment["label"]),
-                "paraphrase": majority_rate(paraphrase["test"]["label"])}
-    return pd.DataFrame(rows).assign(majority=lambda frame: frame["task"].map(majority))
+    return {"task": "paraphrase", "reader": "BERT: cosine of input vectors",
+            "accuracy": float(np.mean(predictions == np.array(splits["test"]["label"]))),
+            "knowledge held": float(whole.mean()), "median mentions": float(np.median(rarer)),
+            "majority": majority_rate(splits["test"]["label"])}
 
 
 def pooling_comparison(pretrained: BertForPreTraining, tokenizer: Tokenizer, task: str, n_labels: int,

@@ -1,8 +1,11 @@
-"""What the two pair tasks need to know, read from a pre-trained model without any fine-tuning.
+"""What the tasks need to know, read from a pre-trained model without any fine-tuning.
 
-Fine-tuning can only use knowledge the model has. Each pair task needs one piece of it per pair, and both pieces can
-be read off the model directly:
+Fine-tuning can only use knowledge the model has. Three of the tasks need one piece of it per example, and each
+can be read off the model directly:
 
+- *acceptability*: whether each verb agrees with its subject. Score the sentence and every copy of it with one verb
+  form swapped for its other number (*is* / *are*, *eats* / *eat*) with the language model; a reader that calls the
+  sentence acceptable exactly when no swap scores higher needs no labels at all.
 - *entailment*: the fact that links the premise's value to the claim's ("X was born in C" entails "X was born in K"
   exactly when the city C lies in the country K). Ask the model the linking fact as a cloze; a reader that answers
   "entailment" exactly when the model's answer is the claim's value solves the task as far as the model knows the
@@ -11,7 +14,8 @@ be read off the model directly:
   two words' input vectors: synonyms used interchangeably in the corpus should have close vectors. One threshold on
   their cosine, fitted on the training pairs, is the reader.
 
-If a reader scores near chance, the knowledge is not in the model, and no fine-tuning recipe can find it.
+If a reader scores near chance, the knowledge is not in the model, and no fine-tuning recipe can find it. If it
+scores well while fine-tuning stays at chance, the knowledge is there and the labels did not lead to it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 import torch
 from tokenizers import Tokenizer
 
+from ..data.microworld import lexicon
 from ..data.microworld.tasks import CHAINS
 from ..data.microworld.world import World
 
@@ -94,3 +99,28 @@ def threshold_reader(train_scores: Sequence[float], train_labels: Sequence[int],
 def corpus_counts(words: Sequence[str], counts: Mapping[str, int]) -> np.ndarray:
     """How often each word occurs in the corpus (0 for one it never uses)."""
     return np.array([counts.get(word, 0) for word in words])
+
+
+def number_twins(world: World) -> dict[str, str]:
+    """Every verb form that agrees with its subject -> the same verb in the other number (*is* <-> *are*, *was*
+    <-> *were*, *does* <-> *do*, *eats* <-> *eat*, for the world's every verb)."""
+    pairs = [*lexicon.COPULA.values(), *lexicon.AUXILIARY.values(),
+             *((verb.form("present", False), verb.form("present", True)) for verbs in world.verbs.values()
+               for verb in verbs)]
+    return {**{a: b for a, b in pairs if a != b}, **{b: a for a, b in pairs if a != b}}
+
+
+def number_swaps(text: str, twins: Mapping[str, str]) -> list[str]:
+    """Copies of ``text`` with one verb form swapped for its other number, one copy per such word (the first word,
+    the subject's determiner, is never one)."""
+    words = text.split()
+    return [" ".join([*words[:i], twins[word], *words[i + 1:]]) for i, word in enumerate(words)
+            if i > 0 and word in twins]
+
+
+def acceptability_reader(scores: Sequence[float], swap_scores: Sequence[Sequence[float]]) -> np.ndarray:
+    """1 (acceptable) where a sentence's score is at least that of each of its number swaps, else 0; a sentence
+    without swaps is acceptable."""
+    if len(scores) != len(swap_scores):
+        raise ValueError(f"need the swaps' scores of every sentence: got {len(scores)} and {len(swap_scores)}")
+    return np.array([int(all(score >= other for other in others)) for score, others in zip(scores, swap_scores)])
