@@ -399,6 +399,14 @@ MUTANTS: tuple[Mutant, ...] = (
        "ENTAILMENT, NOT_ENTAILMENT = 0, 1", "ENTAILMENT, NOT_ENTAILMENT = 1, 0", "test_task_knowledge.py"),
     _m("word_cosines_read_the_first_piece_only", "formula", "analysis/task_knowledge.py",
        "return embeddings[ids].mean(0), len(ids)", "return embeddings[ids[0]], len(ids)", "test_task_knowledge.py"),
+    _m("acceptability_reader_reversed", "direction", "analysis/task_knowledge.py",
+       "all(score >= other for other in others)", "all(score <= other for other in others)",
+       "test_task_knowledge.py"),
+    _m("sentence_logprobs_count_padding", "mask", "analysis/lm_queries.py",
+       "return (picked * mask[:, 1:]).sum(1).cpu()", "return picked.sum(1).cpu()", "test_language_model.py"),
+    _m("sentence_logprobs_shifted", "shift", "analysis/lm_queries.py",
+       "F.log_softmax(logits[:, :-1], -1).gather(2, ids[:, 1:, None])",
+       "F.log_softmax(logits[:, 1:], -1).gather(2, ids[:, 1:, None])", "test_language_model.py"),
 )
 
 

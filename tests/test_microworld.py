@@ -374,3 +374,11 @@ def test_interleaved_reviews_are_spread_evenly_between_whole_documents():
     for d in range(50):
         before = sum(t.startswith("r") for t in mixed[: positions[d][0]])
         assert abs(before - d * len(inserts) / 50) <= 1, (d, before)
+
+
+def test_a_world_without_synonyms_gets_a_clear_error_for_paraphrase_not_a_hang():
+    from ptlib.data.microworld.world import WorldSizes
+
+    world = build_world(0, WorldSizes(synonym_share=0.0))
+    with pytest.raises(ValueError, match="no noun class with two synonym lexemes"):
+        tasks.load_task("paraphrase", 10, 2, 10, world=world)

@@ -26,6 +26,7 @@ be learnt from the training labels.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
@@ -138,6 +139,12 @@ def _paraphrase_maker(rng: random.Random, world: World, split: str, seed: int) -
     two_spellings = [lexeme[0] for lexemes in world.nouns.values() for lexeme in lexemes if len(lexeme) == 2]
     pool = set(_pools(two_spellings, seed, "lexeme")[split])
     classes = {spelling: name for name in lexicon.NOUN_CLASSES for spelling in world.class_members(name)}
+    # a class needs two of this split's lexemes, or a non-equivalent replacement could never be drawn
+    per_class = Counter(classes[lexeme] for lexeme in pool)
+    usable = [name for name in lexicon.NOUN_CLASSES if name != "person" and per_class[name] >= 2]
+    if not usable:
+        raise ValueError(f"the {split} split has no noun class with two synonym lexemes: a paraphrase pair cannot "
+                         "be made; give the world more nouns (WorldSizes.nouns_per_class, synonym_share)")
 
     def draw(noun_class: str) -> tuple[str, ...]:
         while True:  # the world's own frequency profile, restricted to this split's lexemes
@@ -146,7 +153,7 @@ def _paraphrase_maker(rng: random.Random, world: World, split: str, seed: int) -
                 return lexeme
 
     def make(label: int) -> dict:
-        noun_class = rng.choice([c for c in lexicon.NOUN_CLASSES if c != "person"])
+        noun_class = rng.choice(usable)
         lexeme = draw(noun_class)
         word = rng.choice(lexeme)
         replacement = synonyms[word]
