@@ -270,6 +270,8 @@ TRANSFER.loc[6, "accuracy"] = 0.58  # paraphrase gains 0.06, sentiment 0.05
 BEST_TASK = max(["sentiment", "paraphrase"], key=lambda task: (
     TRANSFER.query("task == @task and method == 'BERT, fine-tuned'")["accuracy"].mean()
     - TRANSFER.query("task == @task and method == 'from scratch'")["accuracy"].mean()))
+KNOWLEDGE = pd.DataFrame({"task": ["paraphrase", "paraphrase", "sentiment"], "accuracy": [0.70, 0.52, 0.60]})
+UNFOUND_TASK = "paraphrase"  # its best reader 0.70 against a fine-tuned mean of 0.56; sentiment 0.60 against 0.70
 STORAGE = (50 * (100 + 10), 100 + 50 * 10)
 LABELS_NEEDED = int(BY_N.index[BY_N["from scratch"] >= BY_N.loc[32, "fine-tuned"]].min())  # 256
 BEST_SENSE_LAYER = int(np.argmax([TABLES[f"biLM layer {i}"]["contextual_1nn"].to_numpy().mean() for i in range(3)]))
@@ -321,6 +323,9 @@ CHECKS = {
     "check_best_task": (lambda a: bert_transfer.check_best_task(a, TRANSFER),
                         [BEST_TASK, np.str_(BEST_TASK), np.array([BEST_TASK]), f" {BEST_TASK} "], None, "sentiment",
                         ["got 'sentiment' (gain +0.050)", "paraphrase +0.060"]),
+    "check_unfound_task": (lambda a: bert_transfer.check_unfound_task(a, KNOWLEDGE, TRANSFER),
+                           [UNFOUND_TASK, np.str_(UNFOUND_TASK), np.array([UNFOUND_TASK])], None, "sentiment",
+                           ["got 'sentiment' (margin -0.100)", "paraphrase +0.140"]),
 }
 
 
@@ -415,7 +420,7 @@ def _stand_ins() -> dict:
 
     return {"small": CORPUS, "corpus": {"train": CORPUS}, "encoder_parameters": 100, "head_parameters": 10,
             "n_tasks": 50, "new_classifier": new_classifier, "by_n": BY_N, "pairs": PAIRS, "torch": torch,
-            "probes": PROBES, "tables": TABLES, "results": TRANSFER}
+            "probes": PROBES, "tables": TABLES, "results": TRANSFER, "knowledge": KNOWLEDGE}
 
 
 def _exercise_cells(path: Path) -> list[tuple[int, str]]:
