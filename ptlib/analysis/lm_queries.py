@@ -19,13 +19,19 @@ from ..models.awd_lstm import AWDLSTMLanguageModel
 from ..train.loop import evaluate_batches
 
 
+def _padded_batches(vocab: Vocab, texts: Sequence[str], batch_size: int) -> list[dict[str, torch.Tensor]]:
+    """The texts encoded and right-padded, ``batch_size`` at a time: ``input_ids`` and ``attention_mask``."""
+    batches = []
+    for start in range(0, len(texts), batch_size):
+        ids, mask = pad_batch([vocab.encode(text) for text in texts[start : start + batch_size]])
+        batches.append({"input_ids": ids, "attention_mask": mask})
+    return batches
+
+
 def next_word_logprobs(model: AWDLSTMLanguageModel, vocab: Vocab, prefixes: Sequence[str],
                        batch_size: int = 256) -> torch.Tensor:
     """log P(next word | prefix) for each prefix: [len(prefixes), vocab]."""
-    batches = []
-    for start in range(0, len(prefixes), batch_size):
-        ids, mask = pad_batch([vocab.encode(prefix) for prefix in prefixes[start : start + batch_size]])
-        batches.append({"input_ids": ids, "attention_mask": mask})
+    batches = _padded_batches(vocab, prefixes, batch_size)
 
     def last_word(m: AWDLSTMLanguageModel, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         logits, _ = m(batch["input_ids"])
@@ -60,10 +66,7 @@ def sentence_logprobs(model: AWDLSTMLanguageModel, vocab: Vocab, texts: Sequence
                       batch_size: int = 256) -> torch.Tensor:
     """log P(w_2 ... w_n | w_1) of each text, summed over its words after the first (a stream of text has no start
     mark, so the first word is given): [len(texts)]."""
-    batches = []
-    for start in range(0, len(texts), batch_size):
-        ids, mask = pad_batch([vocab.encode(text) for text in texts[start : start + batch_size]])
-        batches.append({"input_ids": ids, "attention_mask": mask})
+    batches = _padded_batches(vocab, texts, batch_size)
 
     def summed(m: AWDLSTMLanguageModel, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         logits, _ = m(batch["input_ids"])
